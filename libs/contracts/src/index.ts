@@ -1,0 +1,4 @@
+export * from './envelope';
+export * from './ids';
+export * from './leads.events';
+export * from './event-schemas';

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/** Channels a lead can arrive through (DOMAIN.md §1). */
+export const LeadSourceChannel = z.enum([
+  'web_form', 'landing_page', 'api', 'import', 'event', 'webinar', 'trade_show', 'social', 'phone', 'email', 'manual', 'referral', 'other',
+]);
+export type LeadSourceChannel = z.infer<typeof LeadSourceChannel>;
+
+export const Utm = z.object({
+  source: z.string().max(200).optional(),
+  medium: z.string().max(200).optional(),
+  campaign: z.string().max(200).optional(),
+  term: z.string().max(200).optional(),
+  content: z.string().max(200).optional(),
+});
+export type Utm = z.infer<typeof Utm>;
+
+export const LeadCapturedData = z.object({
+  leadId: z.string(),
+  name: z.string().min(1).max(200),
+  company: z.string().max(300).optional(),
+  email: z.string().max(320).optional(),
+  phone: z.string().max(40).optional(),
+  source: z.object({ channel: LeadSourceChannel, utm: Utm.optional() }),
+  capturedAt: z.iso.datetime(),
+});
+export type LeadCapturedData = z.infer<typeof LeadCapturedData>;
+
+export const LeadQualifiedData = z.object({
+  leadId: z.string(),
+  qualifiedBy: z.string().optional(),
+  note: z.string().max(2000).optional(),
+  qualifiedAt: z.iso.datetime(),
+});
+export type LeadQualifiedData = z.infer<typeof LeadQualifiedData>;
+
+export const LeadDisqualifiedData = z.object({
+  leadId: z.string(),
+  reason: z.string().min(1).max(500),
+  disqualifiedAt: z.iso.datetime(),
+});
+export type LeadDisqualifiedData = z.infer<typeof LeadDisqualifiedData>;
+
+export const LeadConvertedData = z.object({
+  leadId: z.string(),
+  /** Ids the sales context will use for what it creates from this lead. */
+  accountId: z.string(),
+  contactId: z.string(),
+  opportunityId: z.string().optional(),
+  convertedAt: z.iso.datetime(),
+});
+export type LeadConvertedData = z.infer<typeof LeadConvertedData>;
+
+/** Event type names of the leads context, `leads.<EventName>`. */
+export const LeadEventType = {
+  LeadCaptured: 'leads.LeadCaptured',
+  LeadQualified: 'leads.LeadQualified',
+  LeadDisqualified: 'leads.LeadDisqualified',
+  LeadConverted: 'leads.LeadConverted',
+} as const;
+
+export type LeadEvent =
+  | { type: typeof LeadEventType.LeadCaptured; data: LeadCapturedData }
+  | { type: typeof LeadEventType.LeadQualified; data: LeadQualifiedData }
+  | { type: typeof LeadEventType.LeadDisqualified; data: LeadDisqualifiedData }
+  | { type: typeof LeadEventType.LeadConverted; data: LeadConvertedData };
+
+/** Stream of one lead. */
+export const leadStream = (leadId: string): string => `lead-${leadId}`;

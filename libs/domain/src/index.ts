@@ -1,0 +1,4 @@
+export * from './decider';
+export * from './domain-error';
+export * from './handle-command';
+export * from './decider-specification';

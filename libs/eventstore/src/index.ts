@@ -1,0 +1,5 @@
+export * from './event-store.port';
+export * from './errors';
+export * from './filter';
+export * from './polling-subscription';
+export * from './in-memory-event-store';

@@ -1,0 +1,5 @@
+import { stopServers } from './jest-global-setup.mjs';
+
+export default async function globalTeardown() {
+  await stopServers();
+}
