@@ -1,7 +1,7 @@
 import { newId, type DomainEvent, type EventMetadata, type RecordedEvent } from '@crm/contracts';
 import { WrongExpectedVersionError, type EventStore } from '@crm/eventstore';
 import type { Decider } from './decider';
-import { ConcurrencyConflictError, TooMuchContentionError } from './domain-error';
+import { ConcurrencyConflictError, DomainError, TooMuchContentionError } from './domain-error';
 
 export type CommandOptions = {
   /** Metadata stamped on every new event (tenant, actor, correlation, trace). */
@@ -46,7 +46,7 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
   const maxRetries = options.expectedRevision === undefined ? (options.maxRetries ?? 10) : 0;
   const eventId = options.newEventId ?? newId;
   for (let attempt = 0; ; attempt++) {
-    const history = await store.readStream(streamName);
+    const history = ownHistory(await store.readStream(streamName), streamName, options.metadata.tenantId);
     const current = history.length === 0 ? -1 : history[history.length - 1].revision;
     let state = decider.initialState();
     const earlier: RecordedEvent[] = [];
@@ -82,6 +82,35 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
     const events = decided.map((e, i) => ({ ...e, id: toAppend[i].id, revision: current + 1 + i }));
     return { state: decided.reduce(decider.evolve, state), events, revision: current + decided.length, replayed: false };
   }
+};
+
+/** A stream written under another tenant does not exist for this one. */
+export class ForeignStreamError extends DomainError<'not_found'> {
+  constructor(streamName: string) {
+    super('not_found', `${streamName} does not exist`, 'not_found');
+  }
+}
+
+const ownHistory = (history: RecordedEvent[], streamName: string, tenantId: string): RecordedEvent[] => {
+  if (history.length > 0 && history[0].metadata.tenantId !== tenantId) throw new ForeignStreamError(streamName);
+  return history;
+};
+
+export type LoadedAggregate<State> = { state: State; revision: number };
+
+/** Reads and folds one stream for a tenant (revision -1: no such stream for this tenant). */
+export const loadAggregate = async <Event extends DomainEvent, State>(
+  store: EventStore,
+  streamName: string,
+  decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
+  tenantId: string,
+): Promise<LoadedAggregate<State>> => {
+  const history = await store.readStream(streamName);
+  if (history.length === 0 || history[0].metadata.tenantId !== tenantId) return { state: decider.initialState(), revision: -1 };
+  return {
+    state: history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), decider.initialState()),
+    revision: history[history.length - 1].revision,
+  };
 };
 
 const toAppended = <Event extends DomainEvent>(e: RecordedEvent): AppendedEvent<Event> =>

@@ -1,0 +1,25 @@
+import type { LeadSourceChannel, Utm } from '@crm/contracts';
+
+export type CaptureLead = {
+  type: 'CaptureLead';
+  data: {
+    leadId: string;
+    name: string;
+    company?: string;
+    email?: string;
+    phone?: string;
+    source: { channel: LeadSourceChannel; utm?: Utm };
+    now: Date;
+  };
+};
+
+export type QualifyLead = { type: 'QualifyLead'; data: { leadId: string; qualifiedBy?: string; note?: string; now: Date } };
+
+export type DisqualifyLead = { type: 'DisqualifyLead'; data: { leadId: string; reason: string; now: Date } };
+
+export type ConvertLead = {
+  type: 'ConvertLead';
+  data: { leadId: string; accountId: string; contactId: string; opportunityId?: string; now: Date };
+};
+
+export type LeadCommand = CaptureLead | QualifyLead | DisqualifyLead | ConvertLead;

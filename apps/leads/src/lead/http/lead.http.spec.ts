@@ -1,0 +1,169 @@
+import { InMemoryEventStore } from '@crm/eventstore';
+import { createServiceApp, loadBaseConfig } from '@crm/nest-kit';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from '../../app.module';
+
+describe('leads HTTP API', () => {
+  let app: NestFastifyApplication;
+  let store: InMemoryEventStore;
+
+  beforeAll(async () => {
+    store = new InMemoryEventStore();
+    const config = loadBaseConfig('leads', 3101, { EVENT_STORE: 'memory' });
+    app = await createServiceApp(AppModule.forRoot(config, { eventStore: store }), { name: 'leads', description: 'test' }, { logger: false });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+  afterAll(() => app.close());
+
+  const post = (url: string, payload?: unknown, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'POST', url, payload: payload as object, headers });
+  const eventsOf = async (id: string) => store.readStream(`lead-${id}`);
+  const validLead = { name: '李雷', company: 'Acme Co., Ltd.', email: 'Li.Lei@Example.COM', phone: '138 0013 8000', channel: 'web_form', utm: { source: 'baidu', medium: 'cpc', campaign: 'spring-2026' } };
+  const capture = async (headers: Record<string, string> = {}) => {
+    const res = await post('/v1/leads', validLead, headers);
+    expect(res.statusCode).toBe(201);
+    return res.json<{ id: string; revision: number }>().id;
+  };
+  const expectProblem = (res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, status: number, code: string) => {
+    expect(res.statusCode).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ status, code, type: `urn:crm:problem:${code}` });
+  };
+
+  describe('POST /v1/leads', () => {
+    it('captures a lead: 201, Location, ETag, one LeadCaptured with metadata', async () => {
+      const res = await post('/v1/leads', validLead, { 'x-actor-id': 'user-7', 'x-correlation-id': 'corr-1' });
+      expect(res.statusCode).toBe(201);
+      const body = res.json<{ id: string }>();
+      expect(body).toMatchObject({ status: 'captured', revision: 0 });
+      expect(res.headers.location).toBe(`/v1/leads/${body.id}`);
+      expect(res.headers.etag).toBe('"0"');
+      const events = await eventsOf(body.id);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({
+        type: 'leads.LeadCaptured',
+        data: { leadId: body.id, name: '李雷', email: 'li.lei@example.com', source: { channel: 'web_form', utm: { source: 'baidu', medium: 'cpc', campaign: 'spring-2026' } } },
+        metadata: { tenantId: 'default', actor: 'user-7', correlationId: 'corr-1' },
+      });
+    });
+
+    it.each([
+      ['a missing name', { email: 'a@b.cn' }],
+      ['a malformed e-mail', { name: 'A', email: 'not-an-email' }],
+      ['neither e-mail nor phone', { name: 'A' }],
+      ['an unknown channel', { name: 'A', email: 'a@b.cn', channel: 'carrier-pigeon' }],
+      ['an unknown field', { name: 'A', email: 'a@b.cn', favouriteColour: 'red' }],
+      ['an unknown UTM field', { name: 'A', email: 'a@b.cn', utm: { sauce: 'x' } }],
+      ['a name too long', { name: 'x'.repeat(201), email: 'a@b.cn' }],
+    ])('rejects %s with 400 problem+json and appends nothing', async (_, payload) => {
+      const before = (await store.readAll()).length;
+      const res = await post('/v1/leads', payload);
+      expectProblem(res, 400, 'validation_failed');
+      expect(res.json<{ errors: unknown[] }>().errors.length).toBeGreaterThan(0);
+      expect((await store.readAll()).length).toBe(before);
+    });
+
+    it('rejects malformed JSON with 400 problem+json', async () => {
+      const res = await app.inject({ method: 'POST', url: '/v1/leads', payload: '{"name": ', headers: { 'content-type': 'application/json' } });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    });
+
+    it('rejects a malformed tenant header with 400', async () => {
+      expectProblem(await post('/v1/leads', validLead, { 'x-tenant-id': 'Bad Tenant!' }), 400, 'invalid_header');
+    });
+
+    it('replays a retried capture with the same Idempotency-Key: same id, nothing appended', async () => {
+      const first = await post('/v1/leads', validLead, { 'idempotency-key': 'form-submit-42' });
+      const again = await post('/v1/leads', validLead, { 'idempotency-key': 'form-submit-42' });
+      expect(again.statusCode).toBe(201);
+      expect(again.json()).toEqual(first.json());
+      expect(await eventsOf(first.json<{ id: string }>().id)).toHaveLength(1);
+      const other = await post('/v1/leads', validLead, { 'idempotency-key': 'form-submit-43' });
+      expect(other.json<{ id: string }>().id).not.toBe(first.json<{ id: string }>().id);
+    });
+
+    it('keeps tenants apart', async () => {
+      const id = await capture({ 'x-tenant-id': 'acme' });
+      expect((await eventsOf(id))[0].metadata.tenantId).toBe('acme');
+      expect((await app.inject({ url: `/v1/leads/${id}`, headers: { 'x-tenant-id': 'acme' } })).statusCode).toBe(200);
+      expectProblem(await app.inject({ url: `/v1/leads/${id}`, headers: { 'x-tenant-id': 'globex' } }), 404, 'lead_not_found');
+      expectProblem(await post(`/v1/leads/${id}/qualify`, {}, { 'x-tenant-id': 'globex' }), 404, 'not_found');
+      expect(await eventsOf(id)).toHaveLength(1);
+    });
+  });
+
+  describe('lifecycle', () => {
+    it('qualifies with If-Match: stale → 409 and nothing appended, fresh → 200 with the next ETag', async () => {
+      const id = await capture();
+      await post(`/v1/leads/${id}/disqualify`, { reason: 'no budget' });
+      const stale = await post(`/v1/leads/${id}/qualify`, {}, { 'if-match': '"0"' });
+      expectProblem(stale, 409, 'concurrency_conflict');
+      expect(stale.json()).toMatchObject({ expectedRevision: 0, actualRevision: 1 });
+      expect(await eventsOf(id)).toHaveLength(2);
+      const fresh = await post(`/v1/leads/${id}/qualify`, { note: 'budget approved' }, { 'if-match': '"1"' });
+      expect(fresh.statusCode).toBe(200);
+      expect(fresh.headers.etag).toBe('"2"');
+      expect(fresh.json()).toEqual({ id, status: 'qualified', revision: 2 });
+    });
+
+    it('rejects a malformed If-Match with 400', async () => {
+      const id = await capture();
+      expectProblem(await post(`/v1/leads/${id}/qualify`, {}, { 'if-match': 'yesterday' }), 400, 'invalid_header');
+    });
+
+    it('requires a reason to disqualify', async () => {
+      const id = await capture();
+      expectProblem(await post(`/v1/leads/${id}/disqualify`, {}), 400, 'validation_failed');
+      expectProblem(await post(`/v1/leads/${id}/disqualify`, { reason: '   ' }), 400, 'validation_failed');
+      expect(await eventsOf(id)).toHaveLength(1);
+    });
+
+    it('refuses to convert an unqualified lead with 422', async () => {
+      const id = await capture();
+      expectProblem(await post(`/v1/leads/${id}/convert`, {}), 422, 'lead_not_qualified');
+    });
+
+    it('converts a qualified lead, naming the records sales will create; a retry appends nothing', async () => {
+      const id = await capture();
+      await post(`/v1/leads/${id}/qualify`);
+      const res = await post(`/v1/leads/${id}/convert`, {});
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ status: 'converted', revision: 2 });
+      const again = await post(`/v1/leads/${id}/convert`, {});
+      expect(again.json()).toMatchObject({ status: 'converted', revision: 2 });
+      const events = await eventsOf(id);
+      expect(events.map((e) => e.type)).toEqual(['leads.LeadCaptured', 'leads.LeadQualified', 'leads.LeadConverted']);
+      expect(events[2].data).toMatchObject({ leadId: id, accountId: expect.any(String), contactId: expect.any(String), opportunityId: expect.any(String) });
+      const lead = await app.inject({ url: `/v1/leads/${id}` });
+      expect(lead.json()).toMatchObject({ status: 'converted', conversion: events[2].data });
+    });
+
+    it('answers 404 for an unknown lead and 400 for an id that is not a UUID', async () => {
+      expectProblem(await post('/v1/leads/0190aaaa-0000-7000-8000-00000000ffff/qualify'), 404, 'lead_not_found');
+      expectProblem(await post('/v1/leads/not-a-uuid/qualify'), 400, 'validation_failed');
+    });
+  });
+
+  describe('platform endpoints', () => {
+    it('serves problem+json for an unknown route', async () => {
+      expectProblem(await app.inject({ url: '/v1/nothing-here' }), 404, 'not_found');
+    });
+
+    it('serves liveness and readiness', async () => {
+      expect((await app.inject({ url: '/health/live' })).statusCode).toBe(200);
+      const ready = await app.inject({ url: '/health/ready' });
+      expect(ready.statusCode).toBe(200);
+      expect(ready.json()).toMatchObject({ status: 'ok' });
+    });
+
+    it('serves the OpenAPI document with every lead operation', async () => {
+      const res = await app.inject({ url: '/docs-json' });
+      expect(res.statusCode).toBe(200);
+      const doc = res.json<{ paths: Record<string, Record<string, unknown>> }>();
+      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/leads', '/v1/leads/{id}', '/v1/leads/{id}/qualify', '/v1/leads/{id}/disqualify', '/v1/leads/{id}/convert']));
+      expect((await app.inject({ url: '/docs' })).statusCode).toBe(200);
+    });
+  });
+});

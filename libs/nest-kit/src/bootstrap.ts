@@ -1,0 +1,61 @@
+import { Logger, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ProblemDetailsFilter, sendProblem } from './problem-details';
+import { setDefaultTenant } from './request-context';
+
+export type ServiceDescription = {
+  /** Short name: leads, sales, …; also the OpenAPI title prefix. */
+  name: string;
+  description: string;
+  version?: string;
+  defaultTenant?: string;
+};
+
+/**
+ * Everything an app needs around its module, applied the same way in main.ts and in tests:
+ * problem+json for every error (Nest's and Fastify's own), OpenAPI at /docs and /docs-json,
+ * shutdown hooks.
+ */
+export const configureServiceApp = async (app: NestFastifyApplication, service: ServiceDescription): Promise<void> => {
+  setDefaultTenant(service.defaultTenant ?? 'default');
+  const logger = new Logger(service.name);
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, request, error, logger));
+  // A body with a JSON content type is parsed by Fastify before Nest sees it; `application/problem+json`
+  // and `application/merge-patch+json` requests are JSON too.
+  fastify.addContentTypeParser(/^application\/[a-z.+-]*\+json$/, { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
+  const config = new DocumentBuilder()
+    .setTitle(`CRM ${service.name} API`)
+    .setDescription(service.description)
+    .setVersion(service.version ?? '0.1.0')
+    .addGlobalParameters(
+      { name: 'x-tenant-id', in: 'header', required: false, description: 'Tenant; the configured default tenant when absent.', schema: { type: 'string' } },
+    )
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', raw: ['json'] });
+  app.enableShutdownHooks();
+};
+
+export const createServiceApp = async (
+  rootModule: Type<unknown> | DynamicModule,
+  service: ServiceDescription,
+  options: { logger?: false | ConstructorParameters<typeof Logger>[0]; bufferLogs?: boolean } = {},
+): Promise<NestFastifyApplication> => {
+  const adapter = new FastifyAdapter({ bodyLimit: 1_048_576, trustProxy: true, return503OnClosing: true });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
+    bufferLogs: options.bufferLogs ?? true,
+    ...(options.logger === false ? { logger: false } : {}),
+  });
+  await configureServiceApp(app, service);
+  return app;
+};
+
+/** Starts listening and logs where. */
+export const listen = async (app: INestApplication, host: string, port: number, name: string): Promise<void> => {
+  await app.listen(port, host);
+  new Logger(name).log(`listening on http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port} (OpenAPI at /docs)`);
+};

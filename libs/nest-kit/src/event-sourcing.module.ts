@@ -1,0 +1,83 @@
+import { InMemoryEventStore, migratePostgresEventStore, PostgresEventStore, type EventStore } from '@crm/eventstore';
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
+import type { BaseConfig } from './config';
+import { clockProvider, EVENT_STORE } from './command-context';
+import { HealthModule, type ReadinessCheck } from './health';
+
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+export const PG_POOL = Symbol('PG_POOL');
+
+/** Builds the event store that the configuration names, in the service's own schema. */
+export const createEventStore = async (config: BaseConfig, schema: string, pool: Pool | undefined): Promise<EventStore> => {
+  switch (config.EVENT_STORE) {
+    case 'memory':
+      return new InMemoryEventStore();
+    case 'postgres': {
+      if (!pool) throw new Error('EVENT_STORE=postgres needs DATABASE_URL');
+      await migratePostgresEventStore(pool, schema);
+      return new PostgresEventStore({ pool, schema });
+    }
+    case 'kurrentdb': {
+      const { KurrentDBEventStore } = await import('@crm/eventstore');
+      return new KurrentDBEventStore({ connectionString: config.KURRENTDB_URL!, streamPrefix: '' });
+    }
+  }
+};
+
+export const createPool = (url: string, max = 10): Pool =>
+  new Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, application_name: 'crm' });
+
+class EventStoreLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(PG_POOL) private readonly pool: Pool | undefined) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+    await this.pool?.end();
+  }
+}
+
+export type EventSourcingOptions = {
+  config: BaseConfig;
+  /** The service's own schema (PostgreSQL) — its events never mix with another service's. */
+  schema: string;
+  /** A store built by the caller (tests); the configured one otherwise. */
+  eventStore?: EventStore;
+  readinessChecks?: ReadinessCheck[];
+};
+
+/**
+ * The composition root shared by command services: configuration, the PostgreSQL pool, the
+ * event store the configuration names, a clock, and /health with the matching readiness checks.
+ */
+@Global()
+@Module({})
+export class EventSourcingModule {
+  static forRoot(options: EventSourcingOptions): DynamicModule {
+    const { config } = options;
+    return {
+      module: EventSourcingModule,
+      imports: [
+        HealthModule.forRoot({
+          inject: [PG_POOL],
+          useFactory: (pool: Pool | undefined) => [
+            ...(pool ? [{ name: 'database', check: async () => void (await pool.query('SELECT 1')) }] : []),
+            ...(options.readinessChecks ?? []),
+          ],
+        }),
+      ],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: PG_POOL, useFactory: () => (config.DATABASE_URL && !options.eventStore ? createPool(config.DATABASE_URL) : undefined) },
+        {
+          provide: EVENT_STORE,
+          inject: [PG_POOL],
+          useFactory: (pool: Pool | undefined) => options.eventStore ?? createEventStore(config, options.schema, pool),
+        },
+        clockProvider,
+        EventStoreLifecycle,
+      ],
+      exports: [SERVICE_CONFIG, PG_POOL, EVENT_STORE, clockProvider],
+    };
+  }
+}
