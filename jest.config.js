@@ -16,8 +16,10 @@ module.exports = {
   testMatch: ['<rootDir>/{apps,libs,e2e}/**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.(t|j)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(uuid)/)'],
+  // ESM-only packages that CommonJS code requires: compiled to CommonJS for Jest (Node 20 has require(esm); Jest's runtime does not).
+  transformIgnorePatterns: ['/node_modules/(?!(uuid|content-disposition)/)'],
   moduleNameMapper: { '^@crm/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' },
+  setupFiles: ['<rootDir>/libs/testing/src/jest-setup-env.js'],
   globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.mjs',
   globalTeardown: '<rootDir>/libs/testing/src/jest-global-teardown.mjs',
   testTimeout: 60_000,

@@ -2,6 +2,7 @@ import { Logger, type DynamicModule, type INestApplication, type Type } from '@n
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { ProblemDetailsFilter, sendProblem } from './problem-details';
 import { setDefaultTenant } from './request-context';
 
@@ -50,6 +51,13 @@ export const createServiceApp = async (
     bufferLogs: options.bufferLogs ?? true,
     ...(options.logger === false ? { logger: false } : {}),
   });
+  if (options.logger !== false) {
+    try {
+      app.useLogger(app.get(PinoLogger));
+    } catch {
+      // the app did not import ObservabilityModule: keep Nest's logger
+    }
+  }
   await configureServiceApp(app, service);
   return app;
 };

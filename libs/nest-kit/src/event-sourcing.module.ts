@@ -4,6 +4,7 @@ import { Pool } from 'pg';
 import type { BaseConfig } from './config';
 import { clockProvider, EVENT_STORE } from './command-context';
 import { HealthModule, type ReadinessCheck } from './health';
+import { instrumentEventStore, ObservabilityModule } from './observability.module';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 export const PG_POOL = Symbol('PG_POOL');
@@ -58,6 +59,7 @@ export class EventSourcingModule {
     return {
       module: EventSourcingModule,
       imports: [
+        ObservabilityModule.forRoot(options.schema),
         HealthModule.forRoot({
           inject: [PG_POOL],
           useFactory: (pool: Pool | undefined) => [
@@ -72,7 +74,8 @@ export class EventSourcingModule {
         {
           provide: EVENT_STORE,
           inject: [PG_POOL],
-          useFactory: (pool: Pool | undefined) => options.eventStore ?? createEventStore(config, options.schema, pool),
+          useFactory: async (pool: Pool | undefined) =>
+            instrumentEventStore(options.eventStore ?? (await createEventStore(config, options.schema, pool)), options.schema),
         },
         clockProvider,
         EventStoreLifecycle,

@@ -7,3 +7,4 @@ export * from './api-docs';
 export * from './health';
 export * from './bootstrap';
 export * from './event-sourcing.module';
+export * from './observability.module';

@@ -137,7 +137,8 @@ describe('leads HTTP API', () => {
       expect(events.map((e) => e.type)).toEqual(['leads.LeadCaptured', 'leads.LeadQualified', 'leads.LeadConverted']);
       expect(events[2].data).toMatchObject({ leadId: id, accountId: expect.any(String), contactId: expect.any(String), opportunityId: expect.any(String) });
       const lead = await app.inject({ url: `/v1/leads/${id}` });
-      expect(lead.json()).toMatchObject({ status: 'converted', conversion: events[2].data });
+      const { accountId, contactId, opportunityId } = events[2].data as Record<string, string>;
+      expect(lead.json()).toMatchObject({ status: 'converted', conversion: { accountId, contactId, opportunityId } });
     });
 
     it('answers 404 for an unknown lead and 400 for an id that is not a UUID', async () => {
