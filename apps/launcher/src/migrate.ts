@@ -1,5 +1,7 @@
 import { migratePostgresEventStore } from '@crm/eventstore';
 import { migrateMessaging } from '@crm/messaging';
+import { deployMigrations } from '@crm/prisma-tools';
+import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
 import { EVENT_SOURCED } from './services';
 
@@ -19,15 +21,17 @@ export const migrateAll = async (databaseUrl: string, options: { eventStore?: 'p
         done.push(`event store ${schema}`);
       }
     }
-    for (const schema of ['leads', 'sales', 'service', 'billing', 'insights', 'automation']) {
+    // Relay checkpoints live beside each store; consumer checkpoints and dead letters in `<app>_messaging`.
+    for (const schema of [...EVENT_SOURCED, 'insights_messaging', 'automation_messaging']) {
       await migrateMessaging(pool, schema);
     }
     done.push('messaging checkpoints');
   } finally {
     await pool.end();
   }
-  const { migrateInsights } = await import('@crm/insights-read-model');
-  await migrateInsights(databaseUrl);
+  // The insights read model is Prisma's: its checked-in migrations, applied offline (WASM schema engine).
+  const root = resolve(__dirname, '../../..');
+  await deployMigrations({ databaseUrl, migrationsDir: join(root, 'apps/insights/prisma/migrations'), migrationsSchema: 'insights' });
   done.push('insights read model');
   return done;
 };

@@ -2,3 +2,4 @@ export * from './envelope';
 export * from './ids';
 export * from './leads.events';
 export * from './event-schemas';
+export * from './cloudevents';

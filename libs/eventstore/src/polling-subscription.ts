@@ -28,8 +28,17 @@ export const pollingSubscription = (source: PollingSubscriptionSource, options: 
   let after = options.after;
 
   async function* iterate(): AsyncGenerator<RecordedEvent> {
+    // While a full page is being delivered, the next one is already being read (catch-up reads
+    // overlap the database's work with the consumer's). It starts strictly after the page's last
+    // position, exactly as a sequential read would, so delivery order and exactly-once hold.
+    let prefetched: Promise<RecordedEvent[]> | undefined;
     while (!abort.signal.aborted) {
-      const page = await source.readPage({ after, filter: options.filter, maxCount: pageSize });
+      const page = await (prefetched ?? source.readPage({ after, filter: options.filter, maxCount: pageSize }));
+      prefetched = undefined;
+      if (page.length >= pageSize) {
+        prefetched = source.readPage({ after: page[page.length - 1].position, filter: options.filter, maxCount: pageSize });
+        prefetched.catch(() => undefined); // surfaces when awaited; not if the subscription closes first
+      }
       for (const event of page) {
         if (abort.signal.aborted) return;
         after = event.position;

@@ -21,12 +21,22 @@ export type ConsumerOptions = {
   sources: readonly SourceContext[];
   /** Which events of those contexts to deliver (all when omitted). */
   filter?: EventFilter;
-  /** Failed deliveries of one event before it is dead-lettered (default 5). */
+  /** Deliveries (attempts) of one event that all failed before it is dead-lettered (default 5). */
   maxDeliver?: number;
 };
 
+/** How far one source's events are ahead of what the consumer has handled. */
+export type SourceLag = {
+  source: SourceContext;
+  /** Events not yet handled (approximate: adapters may count events a client-side filter drops). */
+  pending: number;
+};
+
 export type RunningConsumer = {
+  /** Finishes the event in hand (a retry back-off is cut short), records progress, stops. */
   stop(): Promise<void>;
+  /** Per-source lag, for metrics. */
+  lag(): Promise<SourceLag[]>;
 };
 
 /**

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { ProblemDetailsFilter, sendProblem } from './problem-details';
+import { ProblemDetailsFilter } from './problem-details';
 import { setDefaultTenant } from './request-context';
 
 export type ServiceDescription = {
@@ -21,10 +21,9 @@ export type ServiceDescription = {
  */
 export const configureServiceApp = async (app: NestFastifyApplication, service: ServiceDescription): Promise<void> => {
   setDefaultTenant(service.defaultTenant ?? 'default');
-  const logger = new Logger(service.name);
+  // Nest routes Fastify's own errors (malformed JSON, body too large) through this filter too.
   app.useGlobalFilters(new ProblemDetailsFilter());
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, request, error, logger));
   // A body with a JSON content type is parsed by Fastify before Nest sees it; `application/problem+json`
   // and `application/merge-patch+json` requests are JSON too.
   fastify.addContentTypeParser(/^application\/[a-z.+-]*\+json$/, { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
@@ -49,6 +48,7 @@ export const createServiceApp = async (
   const adapter = new FastifyAdapter({ bodyLimit: 1_048_576, trustProxy: true, return503OnClosing: true });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bufferLogs: options.bufferLogs ?? true,
+    abortOnError: false,
     ...(options.logger === false ? { logger: false } : {}),
   });
   if (options.logger !== false) {

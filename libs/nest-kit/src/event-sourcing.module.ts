@@ -1,13 +1,16 @@
-import { InMemoryEventStore, migratePostgresEventStore, PostgresEventStore, type EventStore } from '@crm/eventstore';
+import { InMemoryEventStore, KurrentDBEventStore, migratePostgresEventStore, PostgresEventStore, type EventStore } from '@crm/eventstore';
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import type { BaseConfig } from './config';
 import { clockProvider, EVENT_STORE } from './command-context';
 import { HealthModule, type ReadinessCheck } from './health';
+import { startRelay, type MessagingRuntime } from './messaging';
 import { instrumentEventStore, ObservabilityModule } from './observability.module';
+import type { SourceContext } from '@crm/messaging';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 export const PG_POOL = Symbol('PG_POOL');
+export const MESSAGING = Symbol('MESSAGING');
 
 /** Builds the event store that the configuration names, in the service's own schema. */
 export const createEventStore = async (config: BaseConfig, schema: string, pool: Pool | undefined): Promise<EventStore> => {
@@ -19,10 +22,8 @@ export const createEventStore = async (config: BaseConfig, schema: string, pool:
       await migratePostgresEventStore(pool, schema);
       return new PostgresEventStore({ pool, schema });
     }
-    case 'kurrentdb': {
-      const { KurrentDBEventStore } = await import('@crm/eventstore');
-      return new KurrentDBEventStore({ connectionString: config.KURRENTDB_URL!, streamPrefix: '' });
-    }
+    case 'kurrentdb':
+      return new KurrentDBEventStore({ connectionString: config.KURRENTDB_URL!, streamPrefix: `${schema}.` });
   }
 };
 
@@ -30,9 +31,14 @@ export const createPool = (url: string, max = 10): Pool =>
   new Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, application_name: 'crm' });
 
 class EventStoreLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(PG_POOL) private readonly pool: Pool | undefined) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PG_POOL) private readonly pool: Pool | undefined,
+    @Inject(MESSAGING) private readonly messaging: MessagingRuntime,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.messaging.close();
     await this.store.close();
     await this.pool?.end();
   }
@@ -40,8 +46,8 @@ class EventStoreLifecycle implements OnApplicationShutdown {
 
 export type EventSourcingOptions = {
   config: BaseConfig;
-  /** The service's own schema (PostgreSQL) — its events never mix with another service's. */
-  schema: string;
+  /** The service's context: its own PostgreSQL schema, its NATS stream — its events never mix with another service's. */
+  schema: SourceContext;
   /** A store built by the caller (tests); the configured one otherwise. */
   eventStore?: EventStore;
   readinessChecks?: ReadinessCheck[];
@@ -61,9 +67,10 @@ export class EventSourcingModule {
       imports: [
         ObservabilityModule.forRoot(options.schema),
         HealthModule.forRoot({
-          inject: [PG_POOL],
-          useFactory: (pool: Pool | undefined) => [
+          inject: [PG_POOL, MESSAGING],
+          useFactory: (pool: Pool | undefined, messaging: MessagingRuntime) => [
             ...(pool ? [{ name: 'database', check: async () => void (await pool.query('SELECT 1')) }] : []),
+            ...messaging.readiness,
             ...(options.readinessChecks ?? []),
           ],
         }),
@@ -77,10 +84,15 @@ export class EventSourcingModule {
           useFactory: async (pool: Pool | undefined) =>
             instrumentEventStore(options.eventStore ?? (await createEventStore(config, options.schema, pool)), options.schema),
         },
+        {
+          provide: MESSAGING,
+          inject: [EVENT_STORE, PG_POOL],
+          useFactory: (store: EventStore, pool: Pool | undefined) => startRelay(config, options.schema as SourceContext, store, pool),
+        },
         clockProvider,
         EventStoreLifecycle,
       ],
-      exports: [SERVICE_CONFIG, PG_POOL, EVENT_STORE, clockProvider],
+      exports: [SERVICE_CONFIG, PG_POOL, EVENT_STORE, MESSAGING, clockProvider],
     };
   }
 }

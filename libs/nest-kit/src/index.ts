@@ -8,3 +8,4 @@ export * from './health';
 export * from './bootstrap';
 export * from './event-sourcing.module';
 export * from './observability.module';
+export * from './messaging';

@@ -1,0 +1,2 @@
+export const INSIGHTS_READ_MODEL = Symbol('INSIGHTS_READ_MODEL');
+export const INSIGHTS_CONSUMER = Symbol('INSIGHTS_CONSUMER');

@@ -1,0 +1,142 @@
+import {
+  LeadCapturedData,
+  LeadConvertedData,
+  LeadDisqualifiedData,
+  LeadEventType,
+  LeadQualifiedData,
+  type RecordedEvent,
+} from '@crm/contracts';
+import type { ConsumerOptions, DeliveryContext, EventHandler, SourceContext } from '@crm/messaging';
+import type { InsightsPrisma, Prisma } from '../database/insights-prisma';
+import { applyOnce, readCheckpoint, type ProjectionOutcome, type ProjectionTransaction } from '../projection/projection-checkpoint';
+import { LeadReadModelError } from './lead-read-model.errors';
+
+/** Checkpoint name of this projection in `insights.projection_checkpoint`. */
+export const LEAD_READ_MODEL_PROJECTION = 'lead-read-model';
+
+const SOURCE: SourceContext = 'leads';
+
+/** How to start this projection on an `EventConsumer` (durable name `<consuming-app>.<purpose>`). */
+export const leadReadModelConsumer: ConsumerOptions = {
+  name: `insights.${LEAD_READ_MODEL_PROJECTION}`,
+  sources: [SOURCE],
+  filter: { eventTypes: Object.values(LeadEventType) },
+};
+
+export type LeadReadModelProjection = {
+  /** `consumer.start(projection.consumer, projection.handle)`. */
+  consumer: ConsumerOptions;
+  /** The consumer's event handler: idempotent, throws to have the delivery retried. */
+  handle: EventHandler;
+  /** Applies one event; `skipped` when it was applied before (at or below the checkpoint). */
+  project(event: RecordedEvent, source?: SourceContext): Promise<ProjectionOutcome>;
+  /** Position (in the leads store) of the last event applied; undefined before the first. */
+  position(): Promise<bigint | undefined>;
+};
+
+const tenantOf = (event: RecordedEvent): string => {
+  const tenantId = event.metadata?.tenantId;
+  if (typeof tenantId !== 'string' || tenantId === '') {
+    throw new LeadReadModelError('missing_tenant', `event ${event.id} (${event.type}) has no metadata.tenantId`, { eventId: event.id });
+  }
+  return tenantId;
+};
+
+type LeadChange = Omit<Prisma.LeadUpdateManyMutationInput, 'updatedAt' | 'lastEventPosition'>;
+
+/**
+ * Applies a change to an existing lead row, unless the row already reflects a later event.
+ * A lead that is not there at all means its capture was never projected: fail the delivery.
+ */
+const changeLead = async (tx: ProjectionTransaction, event: RecordedEvent, tenantId: string, leadId: string, change: LeadChange): Promise<void> => {
+  const { count } = await tx.lead.updateMany({
+    where: { tenantId, id: leadId, lastEventPosition: { lt: event.position } },
+    data: { ...change, updatedAt: event.occurredAt, lastEventPosition: event.position },
+  });
+  if (count > 0) return;
+  const existing = await tx.lead.findUnique({ where: { tenantId_id: { tenantId, id: leadId } }, select: { id: true } });
+  if (!existing) {
+    throw new LeadReadModelError('lead_not_projected', `${event.type} ${event.id}: lead ${leadId} of tenant ${tenantId} is not in the read model`, {
+      eventId: event.id,
+      leadId,
+    });
+  }
+};
+
+const applyLeadEvent = async (tx: ProjectionTransaction, event: RecordedEvent): Promise<void> => {
+  switch (event.type) {
+    case LeadEventType.LeadCaptured: {
+      const tenantId = tenantOf(event);
+      const data = LeadCapturedData.parse(event.data);
+      const utm = data.source.utm ?? {};
+      // The row is born once; a second LeadCaptured for the same lead changes nothing.
+      await tx.lead.createMany({
+        data: [
+          {
+            tenantId,
+            id: data.leadId,
+            name: data.name,
+            company: data.company ?? null,
+            email: data.email ?? null,
+            phone: data.phone ?? null,
+            channel: data.source.channel,
+            utmSource: utm.source ?? null,
+            utmMedium: utm.medium ?? null,
+            utmCampaign: utm.campaign ?? null,
+            utmTerm: utm.term ?? null,
+            utmContent: utm.content ?? null,
+            status: 'captured',
+            capturedAt: new Date(data.capturedAt),
+            updatedAt: event.occurredAt,
+            lastEventPosition: event.position,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      return;
+    }
+    case LeadEventType.LeadQualified: {
+      const data = LeadQualifiedData.parse(event.data);
+      return changeLead(tx, event, tenantOf(event), data.leadId, { status: 'qualified', qualifiedAt: new Date(data.qualifiedAt) });
+    }
+    case LeadEventType.LeadDisqualified: {
+      const data = LeadDisqualifiedData.parse(event.data);
+      return changeLead(tx, event, tenantOf(event), data.leadId, {
+        status: 'disqualified',
+        disqualifyReason: data.reason,
+        disqualifiedAt: new Date(data.disqualifiedAt),
+      });
+    }
+    case LeadEventType.LeadConverted: {
+      const data = LeadConvertedData.parse(event.data);
+      return changeLead(tx, event, tenantOf(event), data.leadId, {
+        status: 'converted',
+        accountId: data.accountId,
+        contactId: data.contactId,
+        opportunityId: data.opportunityId ?? null,
+        convertedAt: new Date(data.convertedAt),
+      });
+    }
+    default:
+      // Another leads event this read model does not show: only the checkpoint moves.
+      return;
+  }
+};
+
+/**
+ * The lead read model (`insights.lead`): one row per lead with its current status, fed by the
+ * leads context's events. Each event and the checkpoint commit in one transaction; replaying
+ * events changes nothing. The tenant always comes from `event.metadata.tenantId`.
+ */
+export const createLeadReadModelProjection = (prisma: InsightsPrisma): LeadReadModelProjection => {
+  const project = (event: RecordedEvent, source: SourceContext = SOURCE): Promise<ProjectionOutcome> =>
+    applyOnce(prisma, LEAD_READ_MODEL_PROJECTION, source, event, (tx) => applyLeadEvent(tx, event));
+  return {
+    consumer: leadReadModelConsumer,
+    handle: async (event: RecordedEvent, context: DeliveryContext) => {
+      await project(event, context.source);
+    },
+    project,
+    position: () => readCheckpoint(prisma, LEAD_READ_MODEL_PROJECTION, SOURCE),
+  };
+};
