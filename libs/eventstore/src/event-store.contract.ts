@@ -337,10 +337,10 @@ export const eventStoreContract = (
         const writers = 16;
         const perWriter = 200;
         const maxRetriesPerAppend = 1_000;
-        const deadline = Date.now() + 50_000;
+        // Generous: CI machines are shared; a correct adapter finishes in ~15 s on an idle 2-core machine.
+        const deadline = Date.now() + 150_000;
         const appended: string[] = [];
         const unexpected: unknown[] = [];
-        let conflicts = 0;
 
         const writer = async (w: number) => {
           for (let i = 0; i < perWriter; i++) {
@@ -358,7 +358,6 @@ export const eventStoreContract = (
                   unexpected.push(error);
                   throw error;
                 }
-                conflicts++;
                 // Randomised exponential back-off: 16 writers retrying in lock-step waste rounds.
                 await sleep(Math.random() * Math.min(2 ** attempt, 32));
               }
@@ -373,8 +372,7 @@ export const eventStoreContract = (
         expect(new Set(stream.map((e) => e.id)).size).toBe(writers * perWriter);
         expect(new Set(stream.map((e) => e.id))).toEqual(new Set(appended));
         for (let i = 1; i < stream.length; i++) expect(stream[i].position > stream[i - 1].position).toBe(true);
-        expect(conflicts).toBeGreaterThanOrEqual(0);
-      }, 60_000);
+      }, 180_000);
 
       it(`8 writers committing out of order for ${gapSeconds} s while a subscriber tails $all: every event exactly once, in increasing positions`, async () => {
         const cat = `gap${uid()}`;
