@@ -9,3 +9,4 @@ export * from './bootstrap';
 export * from './event-sourcing.module';
 export * from './observability.module';
 export * from './messaging';
+export * from './tracing';

@@ -10,6 +10,7 @@ import { Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { BaseConfig } from './config';
 import type { ReadinessCheck } from './health';
+import { tracedConsumer, tracedPublisher } from './tracing';
 
 const SOURCES: readonly SourceContext[] = ['leads', 'sales', 'service', 'billing', 'automation'];
 
@@ -40,7 +41,7 @@ export const startRelay = async (config: BaseConfig, context: SourceContext, sto
   const relay = new EventRelay({
     context,
     store,
-    publisher: jetstream(nc),
+    publisher: tracedPublisher(jetstream(nc)),
     checkpoints: pool ? new PostgresCheckpointStore(pool, context) : new InMemoryCheckpointStore(),
     onError: (error) => logger.warn(`relay: ${error instanceof Error ? error.message : String(error)}`),
   });
@@ -76,7 +77,7 @@ export const createEventConsumer = async (
   if (config.NATS_URL) {
     const nc = await connectFromConfig(config, `${app}-consumer`);
     await ensureTopology(await jetstreamManager(nc), SOURCES);
-    const consumer = new JetStreamEventConsumer(nc);
+    const consumer = tracedConsumer(new JetStreamEventConsumer(nc));
     return { consumer, readiness: [natsReadiness(nc)], close: async () => { await consumer.close(); await nc.drain(); } };
   }
   const stores = new Map<SourceContext, EventStore>();
@@ -85,11 +86,11 @@ export const createEventConsumer = async (
     if (!store) stores.set(source, (store = sourceStore(config, source, pool)));
     return store;
   };
-  const consumer = new StoreEventConsumer(
+  const consumer = tracedConsumer(new StoreEventConsumer(
     storeFor,
     pool ? new PostgresCheckpointStore(pool, `${app}_messaging`) : new InMemoryCheckpointStore(),
     pool ? new PostgresDeadLetterStore(pool, `${app}_messaging`) : new InMemoryDeadLetterStore(),
-  );
+  ));
   return {
     consumer,
     readiness: [],

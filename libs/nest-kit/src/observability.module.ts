@@ -11,6 +11,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { LoggerModule } from 'nestjs-pino';
 import { catchError, tap, throwError, type Observable } from 'rxjs';
 import { toProblem } from './problem-details';
+import { RequestSpanInterceptor } from './tracing';
 
 @ApiExcludeController()
 @Controller()
@@ -55,7 +56,10 @@ export class ObservabilityModule {
       module: ObservabilityModule,
       imports: [LoggerModule.forRoot({ pinoHttp: pinoHttpOptions({ service }) })],
       controllers: [MetricsController],
-      providers: [{ provide: APP_INTERCEPTOR, useFactory: () => new CommandMetricsInterceptor(service) }],
+      providers: [
+        { provide: APP_INTERCEPTOR, useClass: RequestSpanInterceptor },
+        { provide: APP_INTERCEPTOR, useFactory: () => new CommandMetricsInterceptor(service) },
+      ],
     };
   }
 }
