@@ -2,7 +2,7 @@
 // synchronous_commit ON). Prints events/s and the ratios that docs/PERFORMANCE.md targets.
 //   npm run bench:eventstore              BENCH_SECONDS=10 per scenario by default
 import { newId, type NewEvent, type RecordedEvent } from '@crm/contracts';
-import { migratePostgresEventStore, PostgresEventStore, WrongExpectedVersionError } from '@crm/eventstore';
+import { migratePostgresEventStore, PostgresEventStore, WrongExpectedVersionError } from '../src';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';

@@ -53,7 +53,7 @@ export class HealthController {
 /** `/health/live` and `/health/ready` (Terminus); the checks come from the app's composition root. */
 @Module({})
 export class HealthModule {
-  static forRoot(checks: { useFactory: (...deps: never[]) => ReadinessCheck[]; inject?: (string | symbol | Function)[] }): DynamicModule {
+  static forRoot(checks: { useFactory: (...deps: never[]) => ReadinessCheck[]; inject?: (string | symbol | (abstract new (...args: never[]) => unknown))[] }): DynamicModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],

@@ -30,6 +30,10 @@ const capture = (): { destination: Writable; lines: () => Line[] } => {
 };
 
 describe('logger', () => {
+  // These tests are about the default level: the ambient LOG_LEVEL (jest sets it to silent) must not leak in.
+  const ambientLevel = process.env.LOG_LEVEL;
+  beforeEach(() => { delete process.env.LOG_LEVEL; });
+  afterAll(() => { if (ambientLevel !== undefined) process.env.LOG_LEVEL = ambientLevel; });
   const exporter = new InMemorySpanExporter();
   let telemetry: Telemetry;
   beforeAll(() => {

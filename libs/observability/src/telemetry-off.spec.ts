@@ -8,6 +8,10 @@ import { contextFromMetadata, currentTraceMetadata, withSpan } from './trace-con
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 describe('telemetry off', () => {
+  // These tests are about the default level: the ambient LOG_LEVEL (jest sets it to silent) must not leak in.
+  const ambientLevel = process.env.LOG_LEVEL;
+  beforeEach(() => { delete process.env.LOG_LEVEL; });
+  afterAll(() => { if (ambientLevel !== undefined) process.env.LOG_LEVEL = ambientLevel; });
   it('starts nothing without OTEL_* configuration, and shuts down quietly', async () => {
     const telemetry = startTelemetry({ serviceName: 'off', env: {} });
     expect(telemetry.enabled).toBe(false);

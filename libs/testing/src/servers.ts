@@ -49,7 +49,6 @@ export const describeWithNats = (name: string, body: (natsUrl: () => string) => 
   const url = testNatsUrl();
   if (!url) {
     describe(name, () => {
-      // eslint-disable-next-line no-console
       console.warn(`SKIPPED "${name}": no nats-server (apt-get install nats-server; CI installs it)`);
       it.skip('needs nats-server', () => undefined);
     });

@@ -7,7 +7,6 @@ const url = process.env.KURRENTDB_URL;
 // test and says so loudly, so a missing server never passes silently.
 if (!url) {
   describe('EventStore contract: kurrentdb', () => {
-    // eslint-disable-next-line no-console
     console.warn('SKIPPED "EventStore contract: kurrentdb": KURRENTDB_URL is not set (e.g. kurrentdb://localhost:2113?tls=false)');
     it.skip('needs a KurrentDB server (KURRENTDB_URL)', () => undefined);
   });
