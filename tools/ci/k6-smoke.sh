@@ -47,4 +47,4 @@ start_suite
 curl -sf -H 'x-tenant-id: smoke' "127.0.0.1:3105/v1/leads/$id" >/dev/null || { echo "k6-smoke: lead lost across a restart"; exit 1; }
 curl -sf -H 'x-tenant-id: smoke' "127.0.0.1:3101/v1/leads/$id" >/dev/null || { echo "k6-smoke: lead stream lost across a restart"; exit 1; }
 echo "lead $id survived the restart"
-k6 run --quiet -e VUS=4 -e DURATION=${K6_DURATION:-15s} load-tests/lead-capture.js
+k6 run --quiet -e SMOKE=1 -e VUS=4 -e DURATION=${K6_DURATION:-15s} load-tests/lead-capture.js
