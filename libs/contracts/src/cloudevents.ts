@@ -47,8 +47,6 @@ const STRING_EXTENSIONS: ReadonlyArray<readonly [StringMetadataKey, keyof CrmClo
   ['idempotencyKey', 'idempotencykey'],
 ];
 
-const STRING_ATTRIBUTE = new Map<string, string>(STRING_EXTENSIONS);
-
 /** CloudEvents integers are signed 32-bit. */
 const isCloudEventInteger = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) < 2 ** 31;
 
@@ -59,13 +57,51 @@ export const cloudEventSource = (context: string): string => `${CLOUDEVENT_SOURC
 export const contextOfCloudEventSource = (source: string): string | undefined =>
   source.startsWith(CLOUDEVENT_SOURCE_PREFIX) ? source.slice(CLOUDEVENT_SOURCE_PREFIX.length) : undefined;
 
+/** Every attribute this mapping may write, in one fixed shape (absent ones undefined). */
+type CloudEventJson = {
+  specversion: '1.0';
+  id: string;
+  type: string;
+  source: string;
+  subject: string;
+  time: string;
+  datacontenttype: 'application/json';
+  data: unknown;
+  streamrevision: number;
+  position: string;
+  tenantid: string | undefined;
+  correlationid: string | undefined;
+  causationid: string | undefined;
+  actor: string | undefined;
+  traceparent: string | undefined;
+  tracestate: string | undefined;
+  idempotencykey: string | undefined;
+  schemaversion: number | undefined;
+  crmmetadata: string | undefined;
+};
+
+const KNOWN_METADATA = new Set<string>([...STRING_EXTENSIONS.map(([key]) => key), 'schemaVersion']);
+
+const stringOrUndefined = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
 /**
- * The CloudEvent attributes of a recorded event, as the plain object the SDK's `CloudEvent`
- * is built from (and serialises to).
+ * The CloudEvent attributes of a recorded event. Built as one object literal of a fixed shape
+ * (absent attributes are undefined, which JSON leaves out): V8 serialises such an object
+ * several times faster than one assembled key by key.
  */
-export const cloudEventAttributes = (context: string, event: RecordedEvent): Record<string, unknown> => {
+const cloudEventJson = (context: string, event: RecordedEvent): CloudEventJson => {
   if (!isCloudEventInteger(event.revision) || event.revision < 0) throw new RangeError(`stream revision ${event.revision} does not fit a CloudEvents integer`);
-  const attributes: Record<string, unknown> = {
+  const m = event.metadata;
+  const schemaVersion = isCloudEventInteger(m.schemaVersion) ? m.schemaVersion : undefined;
+  let rest: [string, unknown][] | undefined;
+  for (const key in m) {
+    if (!Object.prototype.hasOwnProperty.call(m, key)) continue;
+    const value = m[key];
+    if (value === undefined) continue;
+    if (KNOWN_METADATA.has(key) && (key === 'schemaVersion' ? schemaVersion !== undefined : typeof value === 'string')) continue;
+    (rest ??= []).push([key, value]);
+  }
+  return {
     specversion: '1.0',
     id: event.id,
     type: event.type,
@@ -73,24 +109,24 @@ export const cloudEventAttributes = (context: string, event: RecordedEvent): Rec
     subject: event.streamName,
     time: event.occurredAt.toISOString(),
     datacontenttype: 'application/json',
+    data: event.data,
+    streamrevision: event.revision,
+    position: event.position.toString(),
+    tenantid: stringOrUndefined(m.tenantId),
+    correlationid: stringOrUndefined(m.correlationId),
+    causationid: stringOrUndefined(m.causationId),
+    actor: stringOrUndefined(m.actor),
+    traceparent: stringOrUndefined(m.traceparent),
+    tracestate: stringOrUndefined(m.tracestate),
+    idempotencykey: stringOrUndefined(m.idempotencyKey),
+    schemaversion: schemaVersion,
+    crmmetadata: rest ? JSON.stringify(Object.fromEntries(rest)) : undefined,
   };
-  if (event.data !== undefined) attributes.data = event.data;
-  attributes.streamrevision = event.revision;
-  attributes.position = event.position.toString();
-  const metadata = event.metadata;
-  let rest: [string, unknown][] | undefined;
-  for (const key in metadata) {
-    if (!Object.prototype.hasOwnProperty.call(metadata, key)) continue;
-    const value = metadata[key];
-    if (value === undefined) continue;
-    const attribute = typeof value === 'string' ? STRING_ATTRIBUTE.get(key) : undefined;
-    if (attribute !== undefined) attributes[attribute] = value;
-    else if (key === 'schemaVersion' && isCloudEventInteger(value)) attributes.schemaversion = value;
-    else (rest ??= []).push([key, value]);
-  }
-  if (rest) attributes.crmmetadata = JSON.stringify(Object.fromEntries(rest));
-  return attributes;
 };
+
+/** The CloudEvent attributes of a recorded event, as the plain object the SDK's `CloudEvent` is built from. */
+export const cloudEventAttributes = (context: string, event: RecordedEvent): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(cloudEventJson(context, event)).filter(([, v]) => v !== undefined));
 
 /** A recorded event as a CloudEvent published by `context`. */
 export const toCloudEvent = (context: string, event: RecordedEvent): CloudEvent<unknown> =>
@@ -103,7 +139,7 @@ export const toCloudEvent = (context: string, event: RecordedEvent): CloudEvent<
  * JSON as `JSON.stringify(toCloudEvent(context, event))`, without building the SDK object (the
  * relay's hot path; the spec checks that both agree).
  */
-export const encodeCloudEvent = (context: string, event: RecordedEvent): string => JSON.stringify(cloudEventAttributes(context, event));
+export const encodeCloudEvent = (context: string, event: RecordedEvent): string => JSON.stringify(cloudEventJson(context, event));
 
 const asString = (value: unknown, name: string): string => {
   if (typeof value !== 'string') throw new TypeError(`CloudEvent attribute ${name} must be a string`);

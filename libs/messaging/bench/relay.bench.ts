@@ -14,7 +14,7 @@ import { encodeCloudEvent, type NewEvent, type RecordedEvent } from '@crm/contra
 import { InMemoryEventStore } from '@crm/eventstore';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/nats-core';
-import { connectNats, contextStreamName, ensureTopology, EventRelay, InMemoryCheckpointStore } from '@crm/messaging';
+import { connectNats, contextStreamName, ensureTopology, EventRelay, InMemoryCheckpointStore } from '../src';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -111,11 +111,7 @@ const relayRun = async (js: JetStreamClient, namespace: string, count: number, w
   const store = new InMemoryEventStore();
   for (let i = 0; i < count; i += 100) await store.appendToStream(`lead-${randomUUID()}`, Array.from({ length: Math.min(100, count - i) }, (_, k) => leadEvent(i + k)));
   const [last] = await store.readAll({ after: BigInt(count - 2), maxCount: 1 });
-  const fixed = new Uint8Array(300).fill(120);
-  const publisher = process.argv.includes('--fixed-payload')
-    ? { publish: (subject: string, _payload: string | Uint8Array, options: { msgID: string }) => js.publish(subject, fixed, { msgID: options.msgID }) }
-    : js;
-  const relay = new EventRelay({ context: 'leads', store, publisher, checkpoints: new InMemoryCheckpointStore(), namespace, maxInFlight: window });
+  const relay = new EventRelay({ context: 'leads', store, publisher: js, checkpoints: new InMemoryCheckpointStore(), namespace, maxInFlight: window });
   const started = performance.now();
   await relay.start();
   const deadline = Date.now() + 300_000;

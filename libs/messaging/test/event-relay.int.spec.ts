@@ -13,7 +13,7 @@ import {
   relayCheckpointName,
   type CheckpointStore,
   type EventPublisher,
-} from '@crm/messaging';
+} from '../src';
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 

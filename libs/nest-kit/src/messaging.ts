@@ -42,6 +42,10 @@ export const startRelay = async (config: BaseConfig, context: SourceContext, sto
     context,
     store,
     publisher: tracedPublisher(jetstream(nc)),
+    // One publish in flight: with a window, a publish that fails while later ones succeed is
+    // re-published after them, and consumers that checkpoint by position (the projections)
+    // would skip it. Ordered delivery matters more than relay throughput (~2-3k events/s here).
+    maxInFlight: 1,
     checkpoints: pool ? new PostgresCheckpointStore(pool, context) : new InMemoryCheckpointStore(),
     onError: (error) => logger.warn(`relay: ${error instanceof Error ? error.message : String(error)}`),
   });

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import type { NewEvent } from '@crm/contracts';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { NewEvent, RecordedEvent } from '@crm/contracts';
 import { InMemoryEventStore } from '@crm/eventstore';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { describeWithNats } from '@crm/testing';
+import { describeWithNats, eventually } from '@crm/testing';
 import { consumerContract } from '../consumer.contract';
-import type { SourceContext } from '../consumer.port';
+import type { DeliveryContext, SourceContext } from '../consumer.port';
 import { EventRelay } from '../relay/event-relay';
 import { InMemoryCheckpointStore } from '../store/in-memory-checkpoint-store';
 import { connectNats } from './nats-connection';
@@ -35,6 +35,42 @@ describeWithNats('JetStream consumer (relay → nats-server → durable pull con
 
   afterAll(async () => {
     await nc.close();
+  });
+
+  it('continues the attempt count across a restart mid-retry (JetStream counts the deliveries)', async () => {
+    const namespace = `t${randomBytes(5).toString('hex')}`;
+    const topology = { namespace };
+    const jsm = await jetstreamManager(nc);
+    await ensureTopology(jsm, ['leads'], topology);
+    const store = new InMemoryEventStore();
+    const relay = new EventRelay({ context: 'leads', store, publisher: jetstream(nc), checkpoints: new InMemoryCheckpointStore(), namespace });
+    await relay.start();
+    const name = 'contract.mid-retry';
+    const [poison, next] = [randomUUID(), randomUUID()];
+    await store.appendToStream(`lead-${randomUUID()}`, [poison, next].map((id) => ({ id, type: 'leads.LeadCaptured', data: {}, metadata: { tenantId: 't', correlationId: 'c' } })));
+    const attempts: [string, number][] = [];
+    const handler = async (e: RecordedEvent, ctx: DeliveryContext) => {
+      attempts.push([e.id, ctx.attempt]);
+      if (e.id === poison) throw new Error('still failing');
+    };
+    try {
+      // First process: attempt 1 fails, then a long back-off; it stops during the back-off.
+      const slow = new JetStreamEventConsumer(nc, { topology, retry: { initialBackoffMs: 60_000, maxBackoffMs: 60_000 } });
+      const r1 = await slow.start({ name, sources: ['leads'], maxDeliver: 4 }, handler);
+      await eventually(() => (attempts.length === 1 ? true : undefined));
+      await r1.stop();
+      // Second process: JetStream redelivers with delivery count 2, so the attempts go on at 2.
+      const fast = new JetStreamEventConsumer(nc, { topology, retry: { initialBackoffMs: 5, maxBackoffMs: 20 } });
+      const r2 = await fast.start({ name, sources: ['leads'], maxDeliver: 4 }, handler);
+      await eventually(() => (attempts.length === 5 ? true : undefined));
+      await r2.stop();
+      expect(attempts).toEqual([[poison, 1], [poison, 2], [poison, 3], [poison, 4], [next, 1]]);
+      const dead = await listJetStreamDeadLetters(nc, name, { namespace });
+      expect(dead.map((d) => [d.event.id, d.attempts])).toEqual([[poison, 4]]);
+    } finally {
+      await relay.stop();
+      for (const stream of [contextStreamName('leads', namespace), deadLetterStreamName(namespace)]) await jsm.streams.delete(stream);
+    }
   });
 
   consumerContract('NATS JetStream', async () => {

@@ -46,7 +46,7 @@ export type JetStreamConsumerSettings = {
   retry?: RetryPolicy;
   /** Server-side ack deadline; the consumer extends it (`working()`) while a handler or back-off runs. Default 30 s. */
   ackWaitMs?: number;
-  /** Messages asked for per pull request (default 100). */
+  /** Messages asked for per pull request (default 100; the server still sends them one ack at a time). */
   fetchBatch?: number;
   /** Pull request lifetime when idle (default 1 s, the client's minimum): also the longest a `stop()` waits for it. */
   fetchExpiresMs?: number;
@@ -223,29 +223,36 @@ class SourceRun {
     const consumer = await this.js.consumers.get(this.stream, this.durable);
     for (let failures = 0; !signal.aborted && failures < this.settings.maxConsecutiveFailures; ) {
       const before = this.lastSequence;
+      const abandoned: JsMsg[] = [];
       try {
         const batch = await consumer.fetch({ max_messages: this.settings.fetchBatch, expires: this.settings.fetchExpiresMs });
-        // Run each pull to its end (it expires within fetchExpiresMs): a message the server sent
-        // into a pull we abandoned would stay unacknowledged until ack_wait, and with
-        // max_ack_pending 1 that would hold the whole source back. After stop, what arrives is nak'ed.
+        // With max_ack_pending 1 the server sends the next message only after the previous ack.
+        // A message we give up on (stop() during its back-off, or one that arrives after stop())
+        // is nak'ed only once this pull has ended: nak'ed while the pull is open, it would be
+        // redelivered into it at once (a nak storm burning its delivery count); left in a pull
+        // we closed early, it would be held until ack_wait. Nothing else arrives meanwhile,
+        // since it is the one unacknowledged message.
         for await (const msg of batch) {
-          if (signal.aborted) msg.nak();
-          else await this.handle(msg);
+          if (signal.aborted || abandoned.length > 0) abandoned.push(msg);
+          else if (!(await this.handle(msg))) abandoned.push(msg);
         }
         failures = 0;
       } catch (error) {
         this.settings.onError?.(error, this.where());
         failures = this.lastSequence === before ? failures + 1 : 1;
         await backOff(backoffDelay(this.settings.retry, failures), signal);
+      } finally {
+        for (const msg of abandoned) msg.nak();
       }
     }
   }
 
-  private async handle(msg: JsMsg): Promise<void> {
+  /** False when the message was not finished (stop() during a back-off): the caller naks it. */
+  private async handle(msg: JsMsg): Promise<boolean> {
     const sequence = msg.info.streamSequence;
     if (sequence <= this.lastSequence) {
       msg.ack();
-      return;
+      return true;
     }
     let event: RecordedEvent;
     try {
@@ -253,11 +260,11 @@ class SourceRun {
     } catch (error) {
       await this.deadLetter(msg, undefined, `undecodable message: ${errorText(error)}`, msg.info.deliveryCount);
       this.finish(msg);
-      return;
+      return true;
     }
     if (!matchesFilter(event, this.options.filter)) {
       this.finish(msg);
-      return;
+      return true;
     }
     const keepAlive = setInterval(() => msg.working(), Math.max(250, Math.floor(this.settings.ackWaitMs / 3)));
     let outcome: DeliveryOutcome;
@@ -277,14 +284,12 @@ class SourceRun {
               trace: extractTraceContext(msg.headers),
             });
       if (outcome.kind === 'dead') await this.deadLetter(msg, event, outcome.error, outcome.attempt);
-    } catch (error) {
-      msg.nak();
-      throw error;
     } finally {
       clearInterval(keepAlive);
     }
-    if (outcome.kind === 'aborted') msg.nak();
-    else this.finish(msg);
+    if (outcome.kind === 'aborted') return false;
+    this.finish(msg);
+    return true;
   }
 
   private finish(msg: JsMsg): void {

@@ -4,7 +4,7 @@ import type { CheckpointStore } from '../checkpoint-store.port';
 import { resolveConsumerOptions, type ResolvedConsumerOptions } from '../consumer-options';
 import type { ConsumerOptions, EventConsumer, EventHandler, RunningConsumer, SourceContext, SourceLag } from '../consumer.port';
 import type { DeadLetterStore } from '../dead-letter-store.port';
-import { backOff, backoffDelay, DEFAULT_RETRY_POLICY, deliverWithRetry, errorText, type RetryPolicy } from '../retry-delivery';
+import { backOff, backoffDelay, DEFAULT_RETRY_POLICY, deliverWithRetry, type RetryPolicy } from '../retry-delivery';
 import { traceContextOfEvent } from '../trace-headers';
 
 export type StoreConsumerSettings = {
