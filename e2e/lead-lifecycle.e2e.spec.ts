@@ -1,9 +1,6 @@
-import { createServiceApp, loadBaseConfig } from '@crm/nest-kit';
-import { createTestDatabase, describeWithNats, eventually, type TestDatabase } from '@crm/testing';
+import { describeWithNats, eventually } from '@crm/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule as InsightsModule } from '../apps/insights/src/app.module';
-import { AppModule as LeadsModule } from '../apps/leads/src/app.module';
-import { migrateAll } from '../apps/launcher/src/migrate';
+import { startLeadsAndInsights, type RunningSuite } from './support/suite';
 
 /**
  * The reference journey across services: capture a lead over HTTP on the leads service, see it
@@ -12,23 +9,16 @@ import { migrateAll } from '../apps/launcher/src/migrate';
  * (relay → JetStream → durable consumer). Polls the read model, never sleeps blindly.
  */
 const journey = (mode: 'embedded' | 'nats', natsUrl: () => string | undefined) => {
-  let db: TestDatabase;
+  let suite: RunningSuite;
   let leads: NestFastifyApplication;
   let insights: NestFastifyApplication;
 
   beforeAll(async () => {
-    db = await createTestDatabase('e2e');
-    await migrateAll(db.url);
-    const env = { DATABASE_URL: db.url, ...(mode === 'nats' ? { NATS_URL: natsUrl() } : {}) };
-    leads = await createServiceApp(LeadsModule.forRoot(loadBaseConfig('leads', 3101, env)), { name: 'leads', description: 'e2e' }, { logger: false });
-    insights = await createServiceApp(InsightsModule.forRoot(loadBaseConfig('insights', 3105, env)), { name: 'insights', description: 'e2e' }, { logger: false });
-    await Promise.all([leads.init(), insights.init()]);
+    suite = await startLeadsAndInsights('e2e', mode === 'nats' ? natsUrl() : undefined);
+    ({ leads, insights } = suite);
   }, 120_000);
 
-  afterAll(async () => {
-    await Promise.all([leads?.close(), insights?.close()]);
-    await db?.drop();
-  });
+  afterAll(() => suite?.stop());
 
   const readLead = async (id: string, status: string) => {
     const res = await insights.inject({ url: `/v1/leads/${id}`, headers: { 'x-tenant-id': 'acme' } });

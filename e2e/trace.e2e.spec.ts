@@ -1,34 +1,26 @@
-import { createServiceApp, loadBaseConfig } from '@crm/nest-kit';
 import { startTestTelemetry, type Telemetry } from '@crm/observability';
-import { createTestDatabase, describeWithNats, eventually, type TestDatabase } from '@crm/testing';
+import { describeWithNats, eventually } from '@crm/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { AppModule as InsightsModule } from '../apps/insights/src/app.module';
-import { AppModule as LeadsModule } from '../apps/leads/src/app.module';
-import { migrateAll } from '../apps/launcher/src/migrate';
+import { startLeadsAndInsights, type RunningSuite } from './support/suite';
 
 /** One trace links the HTTP request, the append, the publish to JetStream and the projection update. */
 describeWithNats('one trace from HTTP request to projection', (natsUrl) => {
   const exporter = new InMemorySpanExporter();
   let telemetry: Telemetry;
-  let db: TestDatabase;
+  let suite: RunningSuite;
   let leads: NestFastifyApplication;
   let insights: NestFastifyApplication;
 
   beforeAll(async () => {
     telemetry = startTestTelemetry({ spanExporter: exporter, serviceName: 'e2e' });
-    db = await createTestDatabase('trace');
-    await migrateAll(db.url);
-    const env = { DATABASE_URL: db.url, NATS_URL: natsUrl() };
-    leads = await createServiceApp(LeadsModule.forRoot(loadBaseConfig('leads', 3101, env)), { name: 'leads', description: 'e2e' }, { logger: false });
-    insights = await createServiceApp(InsightsModule.forRoot(loadBaseConfig('insights', 3105, env)), { name: 'insights', description: 'e2e' }, { logger: false });
-    await Promise.all([leads.init(), insights.init()]);
+    suite = await startLeadsAndInsights('trace', natsUrl());
+    ({ leads, insights } = suite);
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all([leads?.close(), insights?.close()]);
+    await suite?.stop();
     await telemetry?.shutdown();
-    await db?.drop();
   });
 
   it('HTTP POST → eventstore.append → publish → consume share one trace, each linked to the request', async () => {
