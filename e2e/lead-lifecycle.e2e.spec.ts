@@ -51,6 +51,14 @@ const journey = (mode: 'embedded' | 'nats', natsUrl: () => string | undefined) =
     const list = await insights.inject({ url: '/v1/leads?status=qualified', headers: { 'x-tenant-id': 'acme' } });
     expect(list.json()).toMatchObject({ items: [{ id, status: 'qualified' }], counts: { qualified: 1, total: 1 } });
   });
+
+  it('exposes the projection’s consumer lag and the commands it served as metrics', async () => {
+    const insightsMetrics = (await insights.inject({ url: '/metrics' })).body;
+    expect(insightsMetrics).toMatch(/crm_consumer_lag\{[^}]*consumer="insights\.lead-read-model"[^}]*source="leads"[^}]*\} 0/);
+    const leadsMetrics = (await leads.inject({ url: '/metrics' })).body;
+    expect(leadsMetrics).toMatch(/crm_commands_total\{[^}]*command="Lead\.capture"[^}]*outcome="ok"/);
+    expect(leadsMetrics).toMatch(/crm_events_appended_total\{[^}]*stream_category="lead"/);
+  });
 };
 
 describe('lead lifecycle, embedded mode', () => journey('embedded', () => undefined));

@@ -1,6 +1,7 @@
 import type { EventConsumer, RunningConsumer } from '@crm/messaging';
 import { createEventConsumer, createPool, HealthModule, ObservabilityModule, type BaseConfig, type ReadinessCheck } from '@crm/nest-kit';
 import { type DynamicModule, Global, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { registerLagSource } from '@crm/observability';
 import type { Pool } from 'pg';
 import { createInsightsReadModel, type InsightsReadModel } from './insights-read-model';
 import { INSIGHTS_CONSUMER, INSIGHTS_READ_MODEL } from './insights.tokens';
@@ -12,6 +13,7 @@ type ConsumerRuntime = { consumer: EventConsumer; readiness: ReadinessCheck[]; c
 @Injectable()
 class ProjectionRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private running: RunningConsumer[] = [];
+  private unregister: (() => void)[] = [];
   private readonly logger = new Logger('projections');
 
   constructor(
@@ -21,10 +23,18 @@ class ProjectionRunner implements OnApplicationBootstrap, OnApplicationShutdown 
 
   async onApplicationBootstrap(): Promise<void> {
     this.running = await this.readModel.startProjections(this.runtime.consumer);
+    // crm_consumer_lag{consumer,source}: what the chart's lag-based autoscaling and alerts read.
+    Object.values(this.readModel.projections).forEach((projection, i) => {
+      for (const source of projection.consumer.sources) {
+        this.unregister.push(registerLagSource(projection.consumer.name, source, async () =>
+          (await this.running[i].lag()).find((l) => l.source === source)?.pending ?? 0));
+      }
+    });
     this.logger.log(`${this.running.length} projection(s) running`);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.unregister.forEach((u) => u());
     await Promise.all(this.running.map((r) => r.stop()));
     await this.runtime.close();
     await this.runtime.pool?.end();
