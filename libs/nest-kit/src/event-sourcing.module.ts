@@ -1,5 +1,5 @@
 import { InMemoryEventStore, KurrentDBEventStore, migratePostgresEventStore, PostgresEventStore, type EventStore } from '@crm/eventstore';
-import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import type { BaseConfig } from './config';
 import { clockProvider, EVENT_STORE } from './command-context';
@@ -27,8 +27,17 @@ export const createEventStore = async (config: BaseConfig, schema: string, pool:
   }
 };
 
-export const createPool = (url: string, max = 10): Pool =>
-  new Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, application_name: 'crm' });
+/**
+ * A PostgreSQL pool whose idle clients may lose their connection (a database restart, or the
+ * embedded database stopping first on Ctrl-C) without crashing the process: the next query
+ * reconnects, and readiness reports the outage meanwhile.
+ */
+export const createPool = (url: string, max = 10): Pool => {
+  const pool = new Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, application_name: 'crm' });
+  const logger = new Logger('postgres');
+  pool.on('error', (error) => logger.warn(`idle connection lost: ${error.message}`));
+  return pool;
+};
 
 class EventStoreLifecycle implements OnApplicationShutdown {
   constructor(
