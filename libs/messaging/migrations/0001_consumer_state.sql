@@ -1,5 +1,5 @@
 -- Consumer state of libs/messaging (embedded mode and relays): checkpoints and dead letters.
--- Idempotent: applied by ensureMessagingSchema() with search_path set to the service's schema.
+-- Applied by migrateMessaging() (the shared SQL migration runner) with search_path set to the schema.
 
 CREATE TABLE IF NOT EXISTS consumer_checkpoints (
   consumer   text        NOT NULL,

@@ -1,19 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@crm/testing';
 import { Pool } from 'pg';
-import { ensureMessagingSchema, MESSAGING_MIGRATIONS } from './messaging-schema';
+import { migrateMessaging } from './messaging-schema';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store';
 
-const migrationsDir = join(__dirname, '..', '..', 'migrations');
-
 describe('messaging schema', () => {
-  it('embeds exactly the checked-in migration files', () => {
-    const files = readdirSync(migrationsDir).filter((f) => f.endsWith('.sql')).sort();
-    expect(MESSAGING_MIGRATIONS.map((m) => m.name)).toEqual(files);
-    for (const m of MESSAGING_MIGRATIONS) expect(m.sql).toBe(readFileSync(join(migrationsDir, m.name), 'utf8'));
-  });
-
   describe('on PostgreSQL', () => {
     let db: TestDatabase;
     let pool: Pool;
@@ -27,8 +17,8 @@ describe('messaging schema', () => {
     });
 
     it('is idempotent, also when applied concurrently, and keeps schemas apart', async () => {
-      await Promise.all([ensureMessagingSchema(pool, 'leads'), ensureMessagingSchema(pool, 'leads'), ensureMessagingSchema(pool, 'sales')]);
-      await ensureMessagingSchema(pool, 'leads');
+      await Promise.all([migrateMessaging(pool, 'leads'), migrateMessaging(pool, 'leads'), migrateMessaging(pool, 'sales')]);
+      await migrateMessaging(pool, 'leads');
       const leads = new PostgresCheckpointStore(pool, 'leads');
       const sales = new PostgresCheckpointStore(pool, 'sales');
       await leads.save('relay.leads', 'leads', 2n ** 62n);
@@ -39,7 +29,7 @@ describe('messaging schema', () => {
     });
 
     it('rejects a schema name that is not a plain identifier', async () => {
-      await expect(ensureMessagingSchema(pool, 'x"; DROP TABLE y; --')).rejects.toThrow(/schema name/);
+      await expect(migrateMessaging(pool, 'x"; DROP TABLE y; --')).rejects.toThrow(/schema name/);
     });
   });
 });

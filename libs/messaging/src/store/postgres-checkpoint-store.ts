@@ -3,7 +3,7 @@ import type { CheckpointStore } from '../checkpoint-store.port';
 import type { SourceContext } from '../consumer.port';
 import { quoteSchema } from './messaging-schema';
 
-/** Checkpoints in `<schema>.consumer_checkpoints` (create it with `ensureMessagingSchema`). */
+/** Checkpoints in `<schema>.consumer_checkpoints` (create it with `migrateMessaging`). */
 export class PostgresCheckpointStore implements CheckpointStore {
   private readonly table: string;
 

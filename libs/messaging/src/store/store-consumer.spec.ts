@@ -8,7 +8,7 @@ import type { CheckpointStore } from '../checkpoint-store.port';
 import type { DeadLetterStore } from '../dead-letter-store.port';
 import { InMemoryCheckpointStore } from './in-memory-checkpoint-store';
 import { InMemoryDeadLetterStore } from './in-memory-dead-letter-store';
-import { ensureMessagingSchema } from './messaging-schema';
+import { migrateMessaging } from './messaging-schema';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store';
 import { PostgresDeadLetterStore } from './postgres-dead-letter-store';
 import { StoreEventConsumer } from './store-consumer';
@@ -51,7 +51,7 @@ describe('on PostgreSQL checkpoint and dead-letter stores', () => {
   beforeAll(async () => {
     db = await createTestDatabase('messaging');
     pool = new Pool({ connectionString: db.url, max: 4 });
-    await ensureMessagingSchema(pool, 'insights');
+    await migrateMessaging(pool, 'insights');
   });
 
   afterAll(async () => {
