@@ -1,3 +1,4 @@
+import { SERVICES } from '@crm/contracts';
 import { HealthModule, ObservabilityModule } from '@crm/nest-kit';
 import { Controller, Get, Module } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -5,9 +6,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 /** Where each service listens in the embedded default (overridable with <APP>_URL variables). */
 export const serviceDirectory = (env: Record<string, string | undefined> = process.env) =>
   Object.fromEntries(
-    ([['leads', 3101], ['sales', 3102], ['service', 3103], ['billing', 3104], ['insights', 3105], ['automation', 3106]] as const).map(
-      ([name, port]) => [name, env[`${name.toUpperCase()}_URL`] ?? `http://127.0.0.1:${port}`],
-    ),
+    SERVICES.filter((s) => s.name !== 'gateway').map(({ name, port }) => [name, env[`${name.toUpperCase()}_URL`] ?? `http://127.0.0.1:${port}`]),
   );
 
 @ApiTags('gateway')

@@ -1,9 +1,9 @@
+import { SERVICES } from '@crm/contracts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres';
 import { migrateAll } from './migrate';
-import { SERVICES } from './services';
 
 /**
  * `npm start`: the whole suite on one machine with no external servers. Embedded PostgreSQL

@@ -1,9 +1,9 @@
+import { consumerStateSchema, SERVICES } from '@crm/contracts';
 import { migratePostgresEventStore } from '@crm/eventstore';
 import { migrateMessaging } from '@crm/messaging';
 import { deployMigrations } from '@crm/prisma-tools';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
-import { EVENT_SOURCED } from './services';
 
 /**
  * Brings a database up to date for the whole suite: each event-sourced service's event-store
@@ -13,16 +13,18 @@ import { EVENT_SOURCED } from './services';
  */
 export const migrateAll = async (databaseUrl: string, options: { eventStore?: 'postgres' | 'kurrentdb' | 'memory' } = {}): Promise<string[]> => {
   const done: string[] = [];
+  const eventSourced = SERVICES.filter((s) => s.eventSourced).map((s) => s.name);
+  const consumerSchemas = SERVICES.filter((s) => s.consumes).map((s) => consumerStateSchema(s.name));
   const pool = new Pool({ connectionString: databaseUrl, max: 2 });
   try {
     if ((options.eventStore ?? 'postgres') === 'postgres') {
-      for (const schema of EVENT_SOURCED) {
+      for (const schema of eventSourced) {
         await migratePostgresEventStore(pool, schema);
         done.push(`event store ${schema}`);
       }
     }
     // Relay checkpoints live beside each store; consumer checkpoints and dead letters in `<app>_messaging`.
-    for (const schema of [...EVENT_SOURCED, 'insights_messaging', 'automation_messaging']) {
+    for (const schema of [...eventSourced, ...consumerSchemas]) {
       await migrateMessaging(pool, schema);
     }
     done.push('messaging checkpoints');

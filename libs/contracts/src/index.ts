@@ -3,3 +3,4 @@ export * from './ids';
 export * from './leads.events';
 export * from './event-schemas';
 export * from './cloudevents';
+export * from './services';

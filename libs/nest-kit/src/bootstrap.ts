@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoLogger } from 'nestjs-pino';
+import { serviceInfo, type ServiceName } from '@crm/contracts';
+import { baseConfigSchema, loadBaseConfig, loadConfig, type BaseConfig } from './config';
 import { ProblemDetailsFilter } from './problem-details';
 import { setDefaultTenant } from './request-context';
 
@@ -66,4 +68,28 @@ export const createServiceApp = async (
 export const listen = async (app: INestApplication, host: string, port: number, name: string): Promise<void> => {
   await app.listen(port, host);
   new Logger(name).log(`listening on http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port} (OpenAPI at /docs)`);
+};
+
+/**
+ * A service's whole `main`: read the configuration (default port from the service table), build
+ * the app around the module, listen; on a start-up failure print why and exit 1. Apps that
+ * neither own an event store nor consume events (the gateway) need no database settings.
+ */
+export const runService = (
+  name: ServiceName,
+  description: string,
+  rootModule: (config: BaseConfig) => Type<unknown> | DynamicModule,
+): void => {
+  const main = async () => {
+    const { port, eventSourced, consumes } = serviceInfo(name);
+    const config: BaseConfig = eventSourced || consumes
+      ? loadBaseConfig(name, port)
+      : { ...loadConfig(name, baseConfigSchema, { PORT: String(port), ...process.env }), EVENT_STORE: 'memory' };
+    const app = await createServiceApp(rootModule(config), { name, description, defaultTenant: config.DEFAULT_TENANT });
+    await listen(app, config.HOST, config.PORT, name);
+  };
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  });
 };

@@ -1,3 +1,4 @@
+import { consumerStateSchema, SERVICES, type ServiceName } from '@crm/contracts';
 import { KurrentDBEventStore, PostgresEventStore, type EventStore } from '@crm/eventstore';
 import {
   connectNats, ensureTopology, EventRelay, InMemoryCheckpointStore, InMemoryDeadLetterStore, JetStreamEventConsumer, PostgresCheckpointStore,
@@ -12,7 +13,8 @@ import type { BaseConfig } from './config';
 import type { ReadinessCheck } from './health';
 import { tracedConsumer, tracedPublisher } from './tracing';
 
-const SOURCES: readonly SourceContext[] = ['leads', 'sales', 'service', 'billing', 'automation'];
+/** Every context that publishes events: the event-sourced services. */
+const SOURCES: readonly SourceContext[] = SERVICES.filter((s) => s.eventSourced).map((s) => s.name as SourceContext);
 
 /** What a service runs for messaging, and how to stop it and check it. */
 export type MessagingRuntime = { readiness: ReadinessCheck[]; close: () => Promise<void> };
@@ -75,7 +77,7 @@ export const sourceStore = (config: BaseConfig, source: SourceContext, pool: Poo
  */
 export const createEventConsumer = async (
   config: BaseConfig,
-  app: string,
+  app: ServiceName,
   pool: Pool | undefined,
 ): Promise<{ consumer: EventConsumer; readiness: ReadinessCheck[]; close: () => Promise<void> }> => {
   if (config.NATS_URL) {
@@ -92,8 +94,8 @@ export const createEventConsumer = async (
   };
   const consumer = tracedConsumer(new StoreEventConsumer(
     storeFor,
-    pool ? new PostgresCheckpointStore(pool, `${app}_messaging`) : new InMemoryCheckpointStore(),
-    pool ? new PostgresDeadLetterStore(pool, `${app}_messaging`) : new InMemoryDeadLetterStore(),
+    pool ? new PostgresCheckpointStore(pool, consumerStateSchema(app)) : new InMemoryCheckpointStore(),
+    pool ? new PostgresDeadLetterStore(pool, consumerStateSchema(app)) : new InMemoryDeadLetterStore(),
   ));
   return {
     consumer,
