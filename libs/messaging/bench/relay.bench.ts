@@ -4,12 +4,7 @@
  *
  *   npm run bench:relay -- [--count 50000] [--runs 3] [--window 256] [--only raw|relay]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect as tcpConnect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { encodeCloudEvent, type NewEvent, type RecordedEvent } from '@crm/contracts';
 import { InMemoryEventStore } from '@crm/eventstore';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
@@ -24,38 +19,6 @@ const COUNT = arg('count', 50_000);
 const RUNS = arg('runs', 3);
 const WINDOW = arg('window', 256);
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-
-const waitForPort = async (port: number, ms: number): Promise<void> => {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = tcpConnect(port, '127.0.0.1', () => {
-        s.end();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nats-server did not listen on ${port} within ${ms} ms`);
-};
-
-const natsServerBin = (): string => {
-  for (const p of [process.env.NATS_SERVER_BIN, '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server']) if (p && existsSync(p)) return p;
-  throw new Error('nats-server not found (set NATS_SERVER_BIN)');
-};
 
 /**
  * Raw async publish: `count` messages of `payload`, each with a msgID (and `extraHeaders`), at
@@ -126,12 +89,11 @@ const relayRun = async (js: JetStreamClient, namespace: string, count: number, w
 const median = (xs: number[]): number => (xs.length === 0 ? Number.NaN : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
 
 const main = async (): Promise<void> => {
-  const port = await freePort();
-  const storeDir = mkdtempSync(join(tmpdir(), 'crm-bench-nats-'));
-  const server: ChildProcess = spawn(natsServerBin(), ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' });
+  const { startNatsServer } = await import('@crm/testing/src/local-servers.mjs');
+  const server = await startNatsServer();
+  const port = server.port;
   try {
-    await waitForPort(port, 10_000);
-    const nc = await connectNats({ url: `nats://127.0.0.1:${port}`, name: 'relay.bench' });
+    const nc = await connectNats({ url: server.url, name: 'relay.bench' });
     const jsm = await jetstreamManager(nc);
     const js = jetstream(nc);
     // A message exactly like the relay's (CloudEvent body and headers), for the same-bytes baseline.
@@ -175,8 +137,7 @@ const main = async (): Promise<void> => {
     console.log(`client CPU per message (median, µs): raw ${median(cpu.raw).toFixed(1)}, raw same bytes ${median(cpu.same).toFixed(1)}, relay ${median(cpu.relay).toFixed(1)} (relay includes reading the store)`);
     await nc.close();
   } finally {
-    server.kill('SIGTERM');
-    rmSync(storeDir, { recursive: true, force: true });
+    await server.stop();
   }
 };
 

