@@ -5,10 +5,10 @@ export type PollingSubscriptionSource = {
   /** Reads the next page of `$all` strictly after `after` (gap-safe in the adapter). */
   readPage(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /**
-   * Resolves when new events may be available, or after at most `maxWaitMs`, or when
-   * `signal` aborts. Adapters wake it on their own append (in-memory) or on NOTIFY (PostgreSQL).
+   * Resolves `true` when woken because new events were committed, `false` after `maxWaitMs` or
+   * when `signal` aborts. Adapters wake it on their own append (in-memory) or on NOTIFY (PostgreSQL).
    */
-  waitForMore(maxWaitMs: number, signal: AbortSignal): Promise<void>;
+  waitForMore(maxWaitMs: number, signal: AbortSignal): Promise<boolean>;
 };
 
 export type PollingSubscriptionOptions = Pick<ReadAllOptions, 'after' | 'filter'> & {
@@ -16,10 +16,21 @@ export type PollingSubscriptionOptions = Pick<ReadAllOptions, 'after' | 'filter'
   idleWaitMs?: number;
 };
 
+/** Re-polls after a wake-up that found nothing start here, double, and stop growing here. */
+const FIRST_RECHECK_MS = 10;
+const MAX_RECHECK_MS = 1_000;
+/** …and give up (back to the idle interval) when a wake-up has found nothing for this long. */
+const RECHECK_FOR_MS = 10_000;
+
 /**
  * A catch-up subscription built on gap-safe page reads: read pages after the checkpoint until
  * one comes back empty, then wait for a wake-up (or the idle timeout) and read again. The
  * checkpoint only moves forward, so each event is delivered exactly once.
+ *
+ * A wake-up says events were committed, but a gap-safe read may not return them yet (on
+ * PostgreSQL they stay behind the horizon while an older transaction anywhere in the cluster is
+ * open), and no second wake-up will come for them. So after a wake-up whose read came back empty
+ * the subscription re-polls soon, with a growing back-off, instead of sleeping the idle interval.
  */
 export const pollingSubscription = (source: PollingSubscriptionSource, options: PollingSubscriptionOptions = {}): EventSubscription => {
   const abort = new AbortController();
@@ -32,6 +43,8 @@ export const pollingSubscription = (source: PollingSubscriptionSource, options: 
     // overlap the database's work with the consumer's). It starts strictly after the page's last
     // position, exactly as a sequential read would, so delivery order and exactly-once hold.
     let prefetched: Promise<RecordedEvent[]> | undefined;
+    let recheckMs = 0; // > 0 while a wake-up has not yet produced its events
+    let recheckSince = 0;
     while (!abort.signal.aborted) {
       const page = await (prefetched ?? source.readPage({ after, filter: options.filter, maxCount: pageSize }));
       prefetched = undefined;
@@ -45,7 +58,13 @@ export const pollingSubscription = (source: PollingSubscriptionSource, options: 
         yield event;
       }
       if (page.length < pageSize && !abort.signal.aborted) {
-        await source.waitForMore(idleWaitMs, abort.signal);
+        if (page.length > 0 || Date.now() - recheckSince > RECHECK_FOR_MS) recheckMs = 0;
+        else if (recheckMs > 0) recheckMs = Math.min(recheckMs * 2, MAX_RECHECK_MS);
+        const woken = await source.waitForMore(recheckMs > 0 ? Math.min(recheckMs, idleWaitMs) : idleWaitMs, abort.signal);
+        if (woken && recheckMs === 0) {
+          recheckMs = FIRST_RECHECK_MS;
+          recheckSince = Date.now();
+        }
       }
     }
   }
@@ -70,18 +89,21 @@ export class WakeUp {
     for (const w of current) w();
   }
 
-  wait(maxWaitMs: number, signal: AbortSignal): Promise<void> {
-    if (signal.aborted) return Promise.resolve();
+  /** `true` when released by `notify()`, `false` on timeout or abort. */
+  wait(maxWaitMs: number, signal: AbortSignal): Promise<boolean> {
+    if (signal.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const done = () => {
+      const finish = (woken: boolean) => {
         clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        this.waiters.delete(done);
-        resolve();
+        signal.removeEventListener('abort', aborted);
+        this.waiters.delete(notified);
+        resolve(woken);
       };
-      const timer = setTimeout(done, maxWaitMs);
-      signal.addEventListener('abort', done, { once: true });
-      this.waiters.add(done);
+      const notified = () => finish(true);
+      const aborted = () => finish(false);
+      const timer = setTimeout(aborted, maxWaitMs);
+      signal.addEventListener('abort', aborted, { once: true });
+      this.waiters.add(notified);
     });
   }
 }

@@ -101,6 +101,39 @@ describe('PostgresEventStore specifics', () => {
     }
   });
 
+  it('delivers an event whose wake-up arrived while an older transaction still held the horizon', async () => {
+    await migratePostgresEventStore(pool, 'horizon');
+    // A poll interval far above the waits below: only the re-check after the wake-up can deliver.
+    const reader = new PostgresEventStore({ pool, schema: 'horizon', idleWaitMs: 60_000 });
+    const writer = new PostgresEventStore({ pool, schema: 'horizon' });
+    const seen: string[] = [];
+    const sub = reader.subscribeToAll();
+    const loop = (async () => {
+      for await (const e of sub) seen.push(e.id);
+    })();
+    const blocker = await pool.connect();
+    try {
+      await sleep(300);
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT pg_current_xact_id()'); // an open write transaction, older than the append
+      const event = anEvent();
+      await writer.appendToStream('lead-h1', [event]); // its NOTIFY wakes the reader, whose read is still empty
+      await sleep(300);
+      expect(seen).toEqual([]);
+      await blocker.query('COMMIT');
+      const deadline = Date.now() + 3_000;
+      while (!seen.includes(event.id!) && Date.now() < deadline) await sleep(10);
+      expect(seen).toEqual([event.id]);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      blocker.release();
+      await sub.close();
+      await loop;
+      await reader.close();
+      await writer.close();
+    }
+  });
+
   it('wakes subscriptions of another process through NOTIFY, and again after the LISTEN connection was killed', async () => {
     await migratePostgresEventStore(pool, 'notify');
     // A poll interval far above the waits below: only a notification can deliver in time.
