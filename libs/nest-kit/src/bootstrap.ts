@@ -6,7 +6,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { serviceInfo, type ServiceName } from '@crm/contracts';
 import { baseConfigSchema, loadBaseConfig, loadConfig, type BaseConfig } from './config';
 import { ProblemDetailsFilter } from './problem-details';
-import { setDefaultTenant } from './request-context';
+import { DEFAULT_TENANT_PROPERTY } from './request-context';
 
 export type ServiceDescription = {
   /** Short name: leads, sales, …; also the OpenAPI title prefix. */
@@ -22,10 +22,10 @@ export type ServiceDescription = {
  * shutdown hooks.
  */
 export const configureServiceApp = async (app: NestFastifyApplication, service: ServiceDescription): Promise<void> => {
-  setDefaultTenant(service.defaultTenant ?? 'default');
   // Nest routes Fastify's own errors (malformed JSON, body too large) through this filter too.
   app.useGlobalFilters(new ProblemDetailsFilter());
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.decorateRequest(DEFAULT_TENANT_PROPERTY, service.defaultTenant ?? 'default');
   // A body with a JSON content type is parsed by Fastify before Nest sees it; `application/problem+json`
   // and `application/merge-patch+json` requests are JSON too.
   fastify.addContentTypeParser(/^application\/[a-z.+-]*\+json$/, { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));

@@ -58,15 +58,11 @@ export const readRequestContext = (request: FastifyRequest, defaultTenant: strin
   return { tenantId, actor, correlationId, idempotencyKey, expectedRevision: parseIfMatch(header(request, 'if-match')) };
 };
 
-const DEFAULT_TENANT = Symbol.for('crm.defaultTenant');
-
-/** Called once at bootstrap so the decorator knows the default tenant. */
-export const setDefaultTenant = (tenant: string): void => {
-  (globalThis as Record<symbol, unknown>)[DEFAULT_TENANT] = tenant;
-};
+/** Each app's default tenant rides on its own requests (set by `configureServiceApp`). */
+export const DEFAULT_TENANT_PROPERTY = 'crmDefaultTenant';
 
 /** `@Ctx() ctx: RequestContext` in a controller method. */
 export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => {
-  const request = context.switchToHttp().getRequest<FastifyRequest>();
-  return readRequestContext(request, ((globalThis as Record<symbol, unknown>)[DEFAULT_TENANT] as string | undefined) ?? 'default');
+  const request = context.switchToHttp().getRequest<FastifyRequest & { [DEFAULT_TENANT_PROPERTY]?: string }>();
+  return readRequestContext(request, request[DEFAULT_TENANT_PROPERTY] ?? 'default');
 });
