@@ -15,3 +15,4 @@ export * from './nats/jetstream-topology';
 export * from './nats/jetstream-consumer';
 export * from './nats/jetstream-dead-letters';
 export * from './relay/event-relay';
+export * from './source-runs';

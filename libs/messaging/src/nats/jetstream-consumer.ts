@@ -15,6 +15,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { headers as natsHeaders, nanos, type NatsConnection } from '@nats-io/nats-core';
+import { startSourceRuns, type SourceRun } from '../source-runs';
 import { durableConsumerName, resolveConsumerOptions, type ResolvedConsumerOptions } from '../consumer-options';
 import type { ConsumerOptions, EventConsumer, EventHandler, RunningConsumer, SourceContext, SourceLag } from '../consumer.port';
 import { backOff, backoffDelay, DEFAULT_RETRY_POLICY, deliverWithRetry, errorText, type DeliveryOutcome, type RetryPolicy } from '../retry-delivery';
@@ -116,28 +117,15 @@ export class JetStreamEventConsumer implements EventConsumer {
     const resolved = resolveConsumerOptions(options);
     const jsm = await this.manager();
     await ensureDeadLetterStream(jsm, this.settings.topology);
-    const runs: SourceRun[] = [];
-    try {
-      for (const source of resolved.sources) {
+    return startSourceRuns(
+      resolved.sources,
+      async (source) => {
         await ensureContextStream(jsm, source, this.settings.topology);
-        const run = new SourceRun(resolved, source, handler, this.nc, this.js, jsm, this.settings);
-        await run.start();
-        runs.push(run);
-      }
-    } catch (error) {
-      await Promise.all(runs.map((r) => r.stop()));
-      throw error;
-    }
-    const running: RunningConsumer = {
-      stop: async () => {
-        this.running.delete(running);
-        await Promise.all(runs.map((r) => r.stop()));
-        await this.nc.flush();
+        return new JetStreamSourceRun(resolved, source, handler, this.nc, this.js, jsm, this.settings);
       },
-      lag: () => Promise.all(runs.map((r) => r.lag())),
-    };
-    this.running.add(running);
-    return running;
+      this.running,
+      () => this.nc.flush(),
+    );
   }
 
   /** Stops every running consumer; the connection stays open (its owner closes it). */
@@ -146,7 +134,7 @@ export class JetStreamEventConsumer implements EventConsumer {
   }
 }
 
-class SourceRun {
+class JetStreamSourceRun implements SourceRun {
   private readonly abort = new AbortController();
   private readonly stream: string;
   private readonly durable: string;

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@crm/contracts';
 import type { EventStore, EventSubscription } from '@crm/eventstore';
+import { startSourceRuns, type SourceRun } from '../source-runs';
 import type { CheckpointStore } from '../checkpoint-store.port';
 import { resolveConsumerOptions, type ResolvedConsumerOptions } from '../consumer-options';
 import type { ConsumerOptions, EventConsumer, EventHandler, RunningConsumer, SourceContext, SourceLag } from '../consumer.port';
@@ -51,26 +52,11 @@ export class StoreEventConsumer implements EventConsumer {
 
   async start(options: ConsumerOptions, handler: EventHandler): Promise<RunningConsumer> {
     const resolved = resolveConsumerOptions(options);
-    const runs: SourceRun[] = [];
-    try {
-      for (const source of resolved.sources) {
-        const run = new SourceRun(resolved, source, handler, this.storeFor(source), this.checkpoints, this.deadLetters, this.settings);
-        await run.start();
-        runs.push(run);
-      }
-    } catch (error) {
-      await Promise.all(runs.map((r) => r.stop()));
-      throw error;
-    }
-    const running: RunningConsumer = {
-      stop: async () => {
-        this.running.delete(running);
-        await Promise.all(runs.map((r) => r.stop()));
-      },
-      lag: () => Promise.all(runs.map((r) => r.lag())),
-    };
-    this.running.add(running);
-    return running;
+    return startSourceRuns(
+      resolved.sources,
+      (source) => new StoreSourceRun(resolved, source, handler, this.storeFor(source), this.checkpoints, this.deadLetters, this.settings),
+      this.running,
+    );
   }
 
   async close(): Promise<void> {
@@ -78,7 +64,7 @@ export class StoreEventConsumer implements EventConsumer {
   }
 }
 
-class SourceRun {
+class StoreSourceRun implements SourceRun {
   private readonly abort = new AbortController();
   private subscription?: EventSubscription;
   private loop?: Promise<void>;
