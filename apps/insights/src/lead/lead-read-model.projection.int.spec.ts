@@ -1,36 +1,16 @@
-import { LeadEventType, leadStream, newId, type LeadEvent, type RecordedEvent } from '@crm/contracts';
-import { createTestDatabase, type TestDatabase } from '@crm/testing';
-import { migrateInsights } from '../database/insights-migrations';
-import { createInsightsReadModel, type InsightsReadModel } from '../insights-read-model';
+import { LeadEventType, newId, type LeadEvent, type RecordedEvent } from '@crm/contracts';
+import { useInsightsReadModel } from '../../test/read-model.fixture';
+import type { InsightsReadModel } from '../insights-read-model';
 import { LEAD_READ_MODEL_PROJECTION } from './lead-read-model.projection';
 import type { LeadView } from './lead.query';
 
 // Given events → rows, on real PostgreSQL. One database for the file; every test uses fresh lead
 // ids and tenants, and positions keep growing (the checkpoint is shared, as in production).
-let db: TestDatabase;
+const fixture = useInsightsReadModel('insights_lead_rm');
+const { recorded } = fixture;
 let readModel: InsightsReadModel;
-let lastPosition = 0n;
-
-beforeAll(async () => {
-  db = await createTestDatabase('insights_lead_rm');
-  await migrateInsights(db.url);
-  readModel = createInsightsReadModel(db.url);
-}, 180_000);
-
-afterAll(async () => {
-  await readModel?.close();
-  await db?.drop();
-});
-
-const recorded = (tenantId: string, event: LeadEvent, at = '2025-03-01T10:00:00.000Z'): RecordedEvent => ({
-  id: newId(),
-  type: event.type,
-  streamName: leadStream(event.data.leadId),
-  revision: 0,
-  position: ++lastPosition,
-  occurredAt: new Date(at),
-  data: event.data,
-  metadata: { tenantId, correlationId: newId() },
+beforeAll(() => {
+  readModel = fixture.readModel();
 });
 
 const captured = (leadId: string, capturedAt = '2025-03-01T10:00:00.000Z', name = 'Ada Lovelace'): LeadEvent => ({

@@ -1,37 +1,15 @@
-import { LeadEventType, leadStream, newId, type LeadEvent, type RecordedEvent } from '@crm/contracts';
-import { createTestDatabase, type TestDatabase } from '@crm/testing';
-import { migrateInsights } from '../database/insights-migrations';
-import { createInsightsReadModel, type InsightsReadModel } from '../insights-read-model';
+import { LeadEventType, newId, type LeadEvent } from '@crm/contracts';
+import { useInsightsReadModel } from '../../test/read-model.fixture';
+import type { InsightsReadModel } from '../insights-read-model';
 
-let db: TestDatabase;
+const fixture = useInsightsReadModel('insights_lead_q');
 let readModel: InsightsReadModel;
-let lastPosition = 0n;
-
-beforeAll(async () => {
-  db = await createTestDatabase('insights_lead_q');
-  await migrateInsights(db.url);
-  readModel = createInsightsReadModel(db.url);
-}, 180_000);
-
-afterAll(async () => {
-  await readModel?.close();
-  await db?.drop();
+beforeAll(() => {
+  readModel = fixture.readModel();
 });
 
 const given = async (tenantId: string, ...events: LeadEvent[]) => {
-  for (const event of events) {
-    const recorded: RecordedEvent = {
-      id: newId(),
-      type: event.type,
-      streamName: leadStream(event.data.leadId),
-      revision: 0,
-      position: ++lastPosition,
-      occurredAt: new Date('2025-04-01T00:00:00.000Z'),
-      data: event.data,
-      metadata: { tenantId, correlationId: newId() },
-    };
-    await readModel.projections.leadReadModel.project(recorded);
-  }
+  for (const event of events) await readModel.projections.leadReadModel.project(fixture.recorded(tenantId, event, '2025-04-01T00:00:00.000Z'));
 };
 const captured = (leadId: string, capturedAt: string): LeadEvent => ({
   type: LeadEventType.LeadCaptured,
