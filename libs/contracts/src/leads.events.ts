@@ -15,13 +15,30 @@ export const Utm = z.object({
 });
 export type Utm = z.infer<typeof Utm>;
 
+/** Consent the person gave when the lead was captured (GDPR/PIPL: purpose, time, source). */
+export const Consent = z.object({
+  purpose: z.string().min(1).max(100),
+  grantedAt: z.iso.datetime(),
+  /** Where it was given: a form id, `api`, `import:<file>`, … */
+  source: z.string().min(1).max(200),
+});
+export type Consent = z.infer<typeof Consent>;
+
 export const LeadCapturedData = z.object({
   leadId: z.string(),
   name: z.string().min(1).max(200),
   company: z.string().max(300).optional(),
   email: z.string().max(320).optional(),
   phone: z.string().max(40).optional(),
-  source: z.object({ channel: LeadSourceChannel, utm: Utm.optional() }),
+  source: z.object({
+    channel: LeadSourceChannel,
+    utm: Utm.optional(),
+    campaignId: z.string().max(100).optional(),
+    referrer: z.string().max(2000).optional(),
+    /** For a web form: which form. */
+    formId: z.string().max(100).optional(),
+  }),
+  consents: z.array(Consent).optional(),
   capturedAt: z.iso.datetime(),
 });
 export type LeadCapturedData = z.infer<typeof LeadCapturedData>;

@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { LeadCommandsService } from './application/lead-commands.service';
 import { LeadController } from './http/lead.controller';
+import { WebFormController, WEB_FORM_LIMIT } from './http/web-form.controller';
 
-@Module({ controllers: [LeadController], providers: [LeadCommandsService] })
+@Module({
+  imports: [ThrottlerModule.forRoot([{ name: 'default', ...WEB_FORM_LIMIT }])],
+  controllers: [LeadController, WebFormController],
+  providers: [LeadCommandsService],
+})
 export class LeadModule {}

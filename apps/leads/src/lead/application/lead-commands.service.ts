@@ -3,10 +3,10 @@ import { handleCommand, loadAggregate, type Clock, type CommandResult } from '@c
 import type { EventStore } from '@crm/eventstore';
 import { commandOptions, CLOCK, EVENT_STORE, type RequestContext } from '@crm/nest-kit';
 import { Inject, Injectable } from '@nestjs/common';
-import type { LeadCommand } from '../domain/lead.commands';
+import type { CaptureLead, LeadCommand } from '../domain/lead.commands';
 import { leadDecider, type LeadState } from '../domain/lead.decider';
 import { LeadError } from '../domain/lead.errors';
-import type { CaptureLeadBody, ConvertLeadBody, DisqualifyLeadBody, QualifyLeadBody } from '../http/lead.dto';
+import type { CaptureLeadBody, ConvertLeadBody, DisqualifyLeadBody, QualifyLeadBody, WebFormSubmission } from '../http/lead.dto';
 
 @Injectable()
 export class LeadCommandsService {
@@ -16,10 +16,44 @@ export class LeadCommandsService {
   ) {}
 
   capture(ctx: RequestContext, body: CaptureLeadBody) {
+    const { channel, utm, campaignId, referrer, consentPurposes, ...person } = body;
+    const now = this.clock.now();
+    return this.captureLead(ctx, {
+      ...person,
+      source: { channel, ...(utm && { utm }), ...(campaignId && { campaignId }), ...(referrer && { referrer }) },
+      consents: consentPurposes?.map((purpose) => ({ purpose, grantedAt: now.toISOString(), source: channel })),
+      now,
+    });
+  }
+
+  /** A public web-form post; the caller has already dropped honeypot hits. */
+  captureFromWebForm(ctx: RequestContext, formId: string, form: WebFormSubmission, referrerHeader?: string) {
+    const now = this.clock.now();
+    const utm = { source: form.utm_source, medium: form.utm_medium, campaign: form.utm_campaign, term: form.utm_term, content: form.utm_content };
+    const hasUtm = Object.values(utm).some((v) => v !== undefined);
+    const referrer = form.referrer ?? referrerHeader;
+    const keyed = form.submission_id ? { ...ctx, idempotencyKey: ctx.idempotencyKey ?? `form:${formId}:${form.submission_id}` } : ctx;
+    return this.captureLead(keyed, {
+      name: form.name,
+      ...(form.company && { company: form.company }),
+      ...(form.email && { email: form.email }),
+      ...(form.phone && { phone: form.phone }),
+      source: {
+        channel: 'web_form',
+        formId,
+        ...(hasUtm && { utm: Object.fromEntries(Object.entries(utm).filter(([, v]) => v !== undefined)) }),
+        ...(form.campaign && { campaignId: form.campaign }),
+        ...(referrer && { referrer }),
+      },
+      consents: form.consent ? [{ purpose: form.consent_purpose ?? 'marketing', grantedAt: now.toISOString(), source: `web_form:${formId}` }] : undefined,
+      now,
+    });
+  }
+
+  private captureLead(ctx: RequestContext, data: Omit<CaptureLead['data'], 'leadId'>) {
     // A retried capture with the same Idempotency-Key addresses the same lead.
     const leadId = ctx.idempotencyKey ? idFromKey(ctx.tenantId, 'lead', ctx.idempotencyKey) : newId();
-    const { channel, utm, ...rest } = body;
-    return this.run(ctx, leadId, { type: 'CaptureLead', data: { leadId, ...rest, source: { channel, ...(utm && { utm }) }, now: this.clock.now() } });
+    return this.run(ctx, leadId, { type: 'CaptureLead', data: { leadId, ...data } });
   }
 
   qualify(ctx: RequestContext, leadId: string, body: QualifyLeadBody) {

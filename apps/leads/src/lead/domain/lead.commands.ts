@@ -1,4 +1,4 @@
-import type { LeadSourceChannel, Utm } from '@crm/contracts';
+import type { Consent, LeadCapturedData } from '@crm/contracts';
 
 export type CaptureLead = {
   type: 'CaptureLead';
@@ -8,7 +8,8 @@ export type CaptureLead = {
     company?: string;
     email?: string;
     phone?: string;
-    source: { channel: LeadSourceChannel; utm?: Utm };
+    source: LeadCapturedData['source'];
+    consents?: Consent[];
     now: Date;
   };
 };

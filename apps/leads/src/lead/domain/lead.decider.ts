@@ -37,6 +37,7 @@ const capture = ({ data }: CaptureLead, state: LeadState): LeadEvent[] => {
       ...(data.email !== undefined && { email: data.email }),
       ...(data.phone !== undefined && { phone: data.phone }),
       source: data.source,
+      ...(data.consents?.length && { consents: data.consents }),
       capturedAt: data.now.toISOString(),
     },
   }];

@@ -11,6 +11,10 @@ export const CaptureLeadBody = z
     phone: z.string().trim().regex(/^\+?[0-9 ()-]{5,40}$/, 'digits, spaces, (), - and an optional leading +').optional(),
     channel: LeadSourceChannel.default('api'),
     utm: Utm.strict().optional(),
+    campaignId: z.string().trim().min(1).max(100).optional(),
+    referrer: z.url().max(2000).optional(),
+    /** Purposes the person consented to (recorded with the time and the channel). */
+    consentPurposes: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
   })
   .strict()
   .refine((b) => b.email !== undefined || b.phone !== undefined, { message: 'an e-mail or a phone number is required', path: ['email'] });
@@ -51,3 +55,36 @@ export const LeadResponse = LeadCommandResponse.extend({
   disqualifyReason: z.string().optional(),
   conversion: z.object({ accountId: z.string(), contactId: z.string(), opportunityId: z.string().optional() }).optional(),
 });
+
+const checkbox = z.preprocess((v) => (typeof v === 'string' ? ['on', 'true', 'yes', '1'].includes(v.toLowerCase()) : v), z.boolean());
+const optionalText = (max: number) => z.preprocess((v) => (v === '' ? undefined : v), text(max).optional());
+
+/**
+ * A public web-form post (urlencoded or JSON, flat field names as HTML forms send them).
+ * `website` is a honeypot: people never see it, bots fill it in.
+ */
+export const WebFormSubmission = z
+  .object({
+    name: text(200),
+    email: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().toLowerCase().pipe(z.email()).optional()),
+    phone: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().regex(/^\+?[0-9 ()-]{5,40}$/).optional()),
+    company: optionalText(300),
+    utm_source: optionalText(200),
+    utm_medium: optionalText(200),
+    utm_campaign: optionalText(200),
+    utm_term: optionalText(200),
+    utm_content: optionalText(200),
+    campaign: optionalText(100),
+    referrer: z.preprocess((v) => (v === '' ? undefined : v), z.url().max(2000).optional()),
+    /** A ticked consent checkbox; `consent_purpose` names what for (default `marketing`). */
+    consent: checkbox.optional(),
+    consent_purpose: optionalText(100),
+    /** Makes a double submit of the same form fill harmless. */
+    submission_id: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[\x21-\x7e]{1,100}$/).optional()),
+    website: z.string().max(2000).optional(),
+  })
+  .strict()
+  .refine((b) => b.email !== undefined || b.phone !== undefined, { message: 'an e-mail or a phone number is required', path: ['email'] });
+export type WebFormSubmission = z.infer<typeof WebFormSubmission>;
+
+export const FormIdParam = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'form ids are lower-case slugs');

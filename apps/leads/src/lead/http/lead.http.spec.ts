@@ -48,6 +48,19 @@ describe('leads HTTP API', () => {
       });
     });
 
+    it('records campaign, referrer and consent given through the API', async () => {
+      const res = await post('/v1/leads', { ...validLead, campaignId: 'cmp-7', referrer: 'https://partner.example/offer', consentPurposes: ['marketing', 'newsletter'] });
+      expect(res.statusCode).toBe(201);
+      const [event] = await eventsOf(res.json<{ id: string }>().id);
+      expect(event.data).toMatchObject({
+        source: { channel: 'web_form', campaignId: 'cmp-7', referrer: 'https://partner.example/offer' },
+        consents: [
+          { purpose: 'marketing', source: 'web_form', grantedAt: expect.any(String) },
+          { purpose: 'newsletter', source: 'web_form', grantedAt: expect.any(String) },
+        ],
+      });
+    });
+
     it.each([
       ['a missing name', { email: 'a@b.cn' }],
       ['a malformed e-mail', { name: 'A', email: 'not-an-email' }],
