@@ -68,19 +68,40 @@ export const LeadConvertedData = z.object({
 });
 export type LeadConvertedData = z.infer<typeof LeadConvertedData>;
 
+/** Behaviour signals recorded on a lead (DOMAIN.md §1). */
+export const TouchpointType = z.enum([
+  'page_view', 'pricing_page_view', 'whitepaper_download', 'webinar_registration', 'email_sent', 'email_opened', 'email_clicked', 'form_submit',
+]);
+export type TouchpointType = z.infer<typeof TouchpointType>;
+
+export const TouchpointRecordedData = z.object({
+  leadId: z.string(),
+  /** The sender's id for the touchpoint: recording the same id twice records it once. */
+  touchpointId: z.string().min(1).max(200),
+  type: TouchpointType,
+  at: z.iso.datetime(),
+  url: z.string().max(2000).optional(),
+  campaignId: z.string().max(100).optional(),
+  channel: z.string().max(100).optional(),
+  recordedAt: z.iso.datetime(),
+});
+export type TouchpointRecordedData = z.infer<typeof TouchpointRecordedData>;
+
 /** Event type names of the leads context, `leads.<EventName>`. */
 export const LeadEventType = {
   LeadCaptured: 'leads.LeadCaptured',
   LeadQualified: 'leads.LeadQualified',
   LeadDisqualified: 'leads.LeadDisqualified',
   LeadConverted: 'leads.LeadConverted',
+  TouchpointRecorded: 'leads.TouchpointRecorded',
 } as const;
 
 export type LeadEvent =
   | { type: typeof LeadEventType.LeadCaptured; data: LeadCapturedData }
   | { type: typeof LeadEventType.LeadQualified; data: LeadQualifiedData }
   | { type: typeof LeadEventType.LeadDisqualified; data: LeadDisqualifiedData }
-  | { type: typeof LeadEventType.LeadConverted; data: LeadConvertedData };
+  | { type: typeof LeadEventType.LeadConverted; data: LeadConvertedData }
+  | { type: typeof LeadEventType.TouchpointRecorded; data: TouchpointRecordedData };
 
 /** Stream of one lead. */
 export const leadStream = (leadId: string): string => `lead-${leadId}`;

@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LeadCommandsService } from './application/lead-commands.service';
 import { LeadController } from './http/lead.controller';
+import { TouchpointController } from './http/touchpoint.controller';
 import { WebFormController, WEB_FORM_LIMIT } from './http/web-form.controller';
 
 @Module({
   imports: [ThrottlerModule.forRoot([{ name: 'default', ...WEB_FORM_LIMIT }])],
-  controllers: [LeadController, WebFormController],
+  controllers: [LeadController, WebFormController, TouchpointController],
   providers: [LeadCommandsService],
 })
 export class LeadModule {}

@@ -1,12 +1,12 @@
 import { idFromKey, leadStream, newId, type LeadEvent } from '@crm/contracts';
-import { handleCommand, loadAggregate, type Clock, type CommandResult } from '@crm/domain';
+import { DomainError, handleCommand, loadAggregate, type Clock, type CommandResult } from '@crm/domain';
 import type { EventStore } from '@crm/eventstore';
 import { commandOptions, CLOCK, EVENT_STORE, type RequestContext } from '@crm/nest-kit';
 import { Inject, Injectable } from '@nestjs/common';
-import type { CaptureLead, LeadCommand } from '../domain/lead.commands';
+import type { CaptureLead, LeadCommand, TouchpointInput } from '../domain/lead.commands';
 import { leadDecider, type LeadState } from '../domain/lead.decider';
 import { LeadError } from '../domain/lead.errors';
-import type { CaptureLeadBody, ConvertLeadBody, DisqualifyLeadBody, QualifyLeadBody, WebFormSubmission } from '../http/lead.dto';
+import type { CaptureLeadBody, ConvertLeadBody, DisqualifyLeadBody, QualifyLeadBody, TouchpointBatchBody, TouchpointResult, WebFormSubmission } from '../http/lead.dto';
 
 @Injectable()
 export class LeadCommandsService {
@@ -70,6 +70,34 @@ export class LeadCommandsService {
     const contactId = body.contactId ?? idFromKey(ctx.tenantId, 'lead-contact', leadId);
     const opportunityId = body.createOpportunity ? idFromKey(ctx.tenantId, 'lead-opportunity', leadId) : undefined;
     return this.run(ctx, leadId, { type: 'ConvertLead', data: { leadId, accountId, contactId, opportunityId, now: this.clock.now() } });
+  }
+
+  /**
+   * Records a batch of touchpoints: one command (one append) per lead, a few leads at a time.
+   * Idempotent by touchpoint id; a touchpoint for an unknown lead is rejected on its own.
+   */
+  async recordTouchpoints(ctx: RequestContext, batch: TouchpointBatchBody): Promise<TouchpointResult[]> {
+    const byLead = new Map<string, TouchpointInput[]>();
+    for (const { leadId, ...touchpoint } of batch.touchpoints) byLead.set(leadId, [...(byLead.get(leadId) ?? []), touchpoint]);
+    const outcome = new Map<string, Pick<TouchpointResult, 'status' | 'code'>>();
+    const options = { ...commandOptions(ctx), idempotencyKey: undefined, expectedRevision: undefined };
+    const now = this.clock.now();
+    const leads = [...byLead.entries()];
+    const worker = async () => {
+      for (let next = leads.shift(); next; next = leads.shift()) {
+        const [leadId, touchpoints] = next;
+        try {
+          const result = await handleCommand(this.store, leadStream(leadId), leadDecider, { type: 'RecordTouchpoints', data: { leadId, touchpoints, now } }, options);
+          const recorded = new Set(result.events.map((e) => (e.data as { touchpointId: string }).touchpointId));
+          for (const t of touchpoints) outcome.set(`${leadId}/${t.touchpointId}`, { status: recorded.has(t.touchpointId) ? 'recorded' : 'duplicate' });
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          for (const t of touchpoints) outcome.set(`${leadId}/${t.touchpointId}`, { status: 'rejected', code: error.code });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, leads.length) }, worker));
+    return batch.touchpoints.map(({ touchpointId, leadId }) => ({ touchpointId, leadId, ...outcome.get(`${leadId}/${touchpointId}`)! }));
   }
 
   async get(ctx: RequestContext, leadId: string): Promise<{ state: Exclude<LeadState, { status: 'none' }>; revision: number }> {

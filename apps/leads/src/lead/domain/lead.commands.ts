@@ -1,4 +1,4 @@
-import type { Consent, LeadCapturedData } from '@crm/contracts';
+import type { Consent, LeadCapturedData, TouchpointRecordedData } from '@crm/contracts';
 
 export type CaptureLead = {
   type: 'CaptureLead';
@@ -23,4 +23,12 @@ export type ConvertLead = {
   data: { leadId: string; accountId: string; contactId: string; opportunityId?: string; now: Date };
 };
 
-export type LeadCommand = CaptureLead | QualifyLead | DisqualifyLead | ConvertLead;
+export type TouchpointInput = Omit<TouchpointRecordedData, 'recordedAt' | 'leadId'>;
+
+/** Records a lead's touchpoints, in order; ids already recorded (or repeated in the batch) are skipped. */
+export type RecordTouchpoints = {
+  type: 'RecordTouchpoints';
+  data: { leadId: string; touchpoints: TouchpointInput[]; now: Date };
+};
+
+export type LeadCommand = CaptureLead | QualifyLead | DisqualifyLead | ConvertLead | RecordTouchpoints;

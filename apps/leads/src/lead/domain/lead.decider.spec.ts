@@ -74,4 +74,22 @@ describe('Lead decider', () => {
         expect(s).toMatchObject({ status: 'converted', conversion: { accountId: 'acc-1', contactId: 'con-1', opportunityId: 'opp-1' } });
       }));
   });
+
+  describe('RecordTouchpoints', () => {
+    const pricing = { touchpointId: 'tp-1', type: 'pricing_page_view' as const, at: '2026-03-02T09:00:00.000Z', url: 'https://example.cn/pricing' };
+    const download = { touchpointId: 'tp-2', type: 'whitepaper_download' as const, at: '2026-03-02T09:05:00.000Z', campaignId: 'cmp-1' };
+    const recorded = (t: typeof pricing | typeof download): LeadEvent => ({
+      type: LeadEventType.TouchpointRecorded,
+      data: { leadId, ...t, recordedAt: now.toISOString() },
+    });
+    const record = (...touchpoints: (typeof pricing | typeof download)[]) => ({ type: 'RecordTouchpoints' as const, data: { leadId, touchpoints, now } });
+
+    it('records new touchpoints in order', () => given([captured]).when(record(pricing, download)).then([recorded(pricing), recorded(download)]));
+    it('skips touchpoints already recorded', () => given([captured, recorded(pricing)]).when(record(pricing, download)).then([recorded(download)]));
+    it('records an id repeated within one batch once', () => given([captured]).when(record(pricing, pricing)).then([recorded(pricing)]));
+    it('is a no-op when every touchpoint is known', () => given([captured, recorded(pricing)]).when(record(pricing)).thenNothingHappened());
+    it('records touchpoints on converted leads too (behaviour keeps flowing into the profile)', () =>
+      given([captured, qualified, converted]).when(record(download)).then([recorded(download)]));
+    it('refuses a missing lead', () => given([]).when(record(pricing)).thenThrows('lead_not_found'));
+  });
 });

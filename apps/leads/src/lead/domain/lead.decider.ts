@@ -1,6 +1,6 @@
 import { LeadEventType, type LeadEvent, type LeadSourceChannel } from '@crm/contracts';
 import type { Decider } from '@crm/domain';
-import type { CaptureLead, ConvertLead, DisqualifyLead, LeadCommand, QualifyLead } from './lead.commands';
+import type { CaptureLead, ConvertLead, DisqualifyLead, LeadCommand, QualifyLead, RecordTouchpoints } from './lead.commands';
 import { LeadError } from './lead.errors';
 
 export type LeadStatus = 'captured' | 'qualified' | 'disqualified' | 'converted';
@@ -17,6 +17,8 @@ export type LeadState =
       channel: LeadSourceChannel;
       disqualifyReason?: string;
       conversion?: { accountId: string; contactId: string; opportunityId?: string };
+      /** Touchpoint ids already recorded (a re-sent touchpoint records nothing). */
+      touchpointIds: ReadonlySet<string>;
     };
 
 type ExistingLead = Exclude<LeadState, { status: 'none' }>;
@@ -83,11 +85,20 @@ const convert = ({ data }: ConvertLead, state: LeadState): LeadEvent[] => {
   }];
 };
 
+const recordTouchpoints = ({ data }: RecordTouchpoints, state: LeadState): LeadEvent[] => {
+  const lead = existing(state, data.leadId);
+  const seen = new Set(lead.touchpointIds);
+  const recordedAt = data.now.toISOString();
+  return data.touchpoints
+    .filter((t) => !seen.has(t.touchpointId) && seen.add(t.touchpointId))
+    .map((t) => ({ type: LeadEventType.TouchpointRecorded, data: { leadId: data.leadId, ...t, recordedAt } }));
+};
+
 const evolve = (state: LeadState, event: LeadEvent): LeadState => {
   switch (event.type) {
     case LeadEventType.LeadCaptured: {
       const { leadId, name, company, email, phone, source } = event.data;
-      return { status: 'captured', leadId, name, company, email, phone, channel: source.channel };
+      return { status: 'captured', leadId, name, company, email, phone, channel: source.channel, touchpointIds: new Set() };
     }
     case LeadEventType.LeadQualified:
       return state.status === 'none' ? state : { ...state, status: 'qualified', disqualifyReason: undefined };
@@ -98,6 +109,13 @@ const evolve = (state: LeadState, event: LeadEvent): LeadState => {
       const { accountId, contactId, opportunityId } = event.data;
       return { ...state, status: 'converted', conversion: { accountId, contactId, opportunityId } };
     }
+    case LeadEventType.TouchpointRecorded:
+      // The set is shared along one fold instead of copied per event: a lead can have thousands
+      // of page views, and copying would make every command quadratic in its history. A fold
+      // never looks at an earlier state again, so nothing observes the sharing.
+      if (state.status === 'none') return state;
+      (state.touchpointIds as Set<string>).add(event.data.touchpointId);
+      return { ...state };
     default:
       return state;
   }
@@ -116,6 +134,8 @@ export const leadDecider: Decider<LeadCommand, LeadEvent, LeadState> = {
         return disqualify(command, state);
       case 'ConvertLead':
         return convert(command, state);
+      case 'RecordTouchpoints':
+        return recordTouchpoints(command, state);
     }
   },
 };

@@ -1,4 +1,4 @@
-import { LeadSourceChannel, Utm } from '@crm/contracts';
+import { LeadSourceChannel, TouchpointType, Utm } from '@crm/contracts';
 import { z } from 'zod';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -88,3 +88,29 @@ export const WebFormSubmission = z
 export type WebFormSubmission = z.infer<typeof WebFormSubmission>;
 
 export const FormIdParam = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'form ids are lower-case slugs');
+
+export const MAX_TOUCHPOINTS_PER_BATCH = 500;
+
+export const TouchpointBatchBody = z
+  .object({
+    touchpoints: z
+      .array(
+        z
+          .object({
+            touchpointId: z.string().trim().min(1).max(200),
+            leadId: z.uuid({ message: 'lead ids are UUIDs' }),
+            type: TouchpointType,
+            at: z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString()),
+            url: z.url().max(2000).optional(),
+            campaignId: z.string().trim().min(1).max(100).optional(),
+            channel: z.string().trim().min(1).max(100).optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(MAX_TOUCHPOINTS_PER_BATCH),
+  })
+  .strict();
+export type TouchpointBatchBody = z.infer<typeof TouchpointBatchBody>;
+
+export type TouchpointResult = { touchpointId: string; leadId: string; status: 'recorded' | 'duplicate' | 'rejected'; code?: string };

@@ -65,7 +65,8 @@ describe('public web form', () => {
 
   it('rejects a post without a name or any contact with 400 problem+json, appending nothing', async () => {
     const before = (await store.readAll()).length;
-    for (const form of [{ email: 'a@b.cn' }, { name: 'No Contact' }, { name: 'X', email: 'not-mail' }, { name: 'X', email: 'a@b.cn', surprise: 'field' }]) {
+    const bad: Record<string, string>[] = [{ email: 'a@b.cn' }, { name: 'No Contact' }, { name: 'X', email: 'not-mail' }, { name: 'X', email: 'a@b.cn', surprise: 'field' }];
+    for (const form of bad) {
       const res = await submit(form);
       expect(res.statusCode).toBe(400);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
