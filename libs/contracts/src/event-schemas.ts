@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { LeadAttributesUpdatedData, LeadBecameHotData, LeadCooledData, LeadScoreChangedData } from './lead-scoring.events';
 import { LeadCapturedData, LeadConvertedData, LeadDisqualifiedData, LeadEventType, LeadQualifiedData, TouchpointRecordedData } from './leads.events';
 
 export type EventSchema = {
@@ -17,6 +18,10 @@ export const eventSchemas: Record<string, EventSchema> = {
   [LeadEventType.LeadQualified]: { version: 1, data: LeadQualifiedData, description: 'A lead was qualified for sales.' },
   [LeadEventType.LeadDisqualified]: { version: 1, data: LeadDisqualifiedData, description: 'A lead was disqualified, with a reason.' },
   [LeadEventType.LeadConverted]: { version: 1, data: LeadConvertedData, description: 'A lead was converted; sales creates the account, contact and opportunity.' },
+  [LeadEventType.LeadAttributesUpdated]: { version: 1, data: LeadAttributesUpdatedData, description: 'Lead fields changed (null clears a field).' },
+  [LeadEventType.LeadScoreChanged]: { version: 1, data: LeadScoreChangedData, description: 'A lead’s score changed, with the rules that fired.' },
+  [LeadEventType.LeadBecameHot]: { version: 1, data: LeadBecameHotData, description: 'A lead’s score reached the hot threshold: route it first and alert its owner.' },
+  [LeadEventType.LeadCooled]: { version: 1, data: LeadCooledData, description: 'A lead’s score fell below the hot threshold.' },
   [LeadEventType.TouchpointRecorded]: { version: 1, data: TouchpointRecordedData, description: 'A behaviour touchpoint (page view, download, e-mail click, …) was recorded on a lead.' },
 };
 

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import {
+  LeadScoringEventType, type LeadAttributesUpdatedData, type LeadScoringEvent,
+} from './lead-scoring.events';
 
 /** Channels a lead can arrive through (DOMAIN.md §1). */
 export const LeadSourceChannel = z.enum([
@@ -94,6 +97,8 @@ export const LeadEventType = {
   LeadDisqualified: 'leads.LeadDisqualified',
   LeadConverted: 'leads.LeadConverted',
   TouchpointRecorded: 'leads.TouchpointRecorded',
+  LeadAttributesUpdated: 'leads.LeadAttributesUpdated',
+  ...LeadScoringEventType,
 } as const;
 
 export type LeadEvent =
@@ -101,7 +106,9 @@ export type LeadEvent =
   | { type: typeof LeadEventType.LeadQualified; data: LeadQualifiedData }
   | { type: typeof LeadEventType.LeadDisqualified; data: LeadDisqualifiedData }
   | { type: typeof LeadEventType.LeadConverted; data: LeadConvertedData }
-  | { type: typeof LeadEventType.TouchpointRecorded; data: TouchpointRecordedData };
+  | { type: typeof LeadEventType.TouchpointRecorded; data: TouchpointRecordedData }
+  | { type: typeof LeadEventType.LeadAttributesUpdated; data: LeadAttributesUpdatedData }
+  | LeadScoringEvent;
 
 /** Stream of one lead. */
 export const leadStream = (leadId: string): string => `lead-${leadId}`;

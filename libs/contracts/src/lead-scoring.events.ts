@@ -1,10 +1,6 @@
 import { z } from 'zod';
 
-/*
- * PROPOSED CONTRACT (to move into libs/contracts/src/leads.events.ts and event-schemas.ts):
- * the events of lead scoring. Declared here, in the contracts' style, so that the move is a
- * cut-and-paste.
- */
+/* The events of lead scoring (DOMAIN.md §1): score changes with their reasons, and the hot flag. */
 
 /** Why a score is what it is: one line per rule that fired, plus one for decay. */
 export const ScoreReason = z.object({
@@ -59,3 +55,15 @@ export type LeadScoringEvent =
   | { type: typeof LeadScoringEventType.LeadScoreChanged; data: LeadScoreChangedData }
   | { type: typeof LeadScoringEventType.LeadBecameHot; data: LeadBecameHotData }
   | { type: typeof LeadScoringEventType.LeadCooled; data: LeadCooledData };
+
+/** A lead attribute value: lead fields and custom fields (DOMAIN.md §8). */
+export const LeadAttributeValue = z.union([z.string().max(2000), z.number(), z.boolean()]);
+export type LeadAttributeValue = z.infer<typeof LeadAttributeValue>;
+
+export const LeadAttributesUpdatedData = z.object({
+  leadId: z.string(),
+  /** Field name → new value; `null` clears the field. Fields not named are unchanged. */
+  changes: z.record(z.string().min(1).max(100), LeadAttributeValue.nullable()),
+  updatedAt: z.iso.datetime(),
+});
+export type LeadAttributesUpdatedData = z.infer<typeof LeadAttributesUpdatedData>;
