@@ -1,0 +1,5 @@
+export * from './email';
+export * from './phone';
+export * from './company';
+export * from './person';
+export * from './match';
