@@ -1,14 +1,32 @@
 import { LeadSourceChannel, TouchpointType, Utm } from '@crm/contracts';
+import { normalizeEmail, normalizePhone } from '@crm/identity';
 import { z } from 'zod';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** An e-mail address, normalised (NFKC, trimmed, lower-cased) and validated by `@crm/identity`. */
+const emailField = z.string().max(320).transform((raw, ctx) => {
+  const r = normalizeEmail(raw);
+  if (r.ok) return r.value;
+  ctx.addIssue({ code: 'custom', message: `not a valid e-mail address (${r.reason})` });
+  return z.NEVER;
+});
+
+/** A phone number in E.164; national numbers are read as mainland China (`138 0013 8000` → `+8613800138000`). */
+const phoneField = z.string().max(60).transform((raw, ctx) => {
+  const r = normalizePhone(raw, 'CN');
+  if (r.ok) return r.value;
+  ctx.addIssue({ code: 'custom', message: `not a valid phone number (${r.reason})` });
+  return z.NEVER;
+});
+const blankAsMissing = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 export const CaptureLeadBody = z
   .object({
     name: text(200),
     company: text(300).optional(),
-    email: z.string().trim().toLowerCase().pipe(z.email()).optional(),
-    phone: z.string().trim().regex(/^\+?[0-9 ()-]{5,40}$/, 'digits, spaces, (), - and an optional leading +').optional(),
+    email: emailField.optional(),
+    phone: phoneField.optional(),
     channel: LeadSourceChannel.default('api'),
     utm: Utm.strict().optional(),
     campaignId: z.string().trim().min(1).max(100).optional(),
@@ -66,8 +84,8 @@ const optionalText = (max: number) => z.preprocess((v) => (v === '' ? undefined 
 export const WebFormSubmission = z
   .object({
     name: text(200),
-    email: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().toLowerCase().pipe(z.email()).optional()),
-    phone: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().regex(/^\+?[0-9 ()-]{5,40}$/).optional()),
+    email: z.preprocess(blankAsMissing, emailField.optional()),
+    phone: z.preprocess(blankAsMissing, phoneField.optional()),
     company: optionalText(300),
     utm_source: optionalText(200),
     utm_medium: optionalText(200),

@@ -48,6 +48,21 @@ describe('leads HTTP API', () => {
       });
     });
 
+    it('normalises the e-mail and the phone (E.164, mainland China by default) before recording them', async () => {
+      const res = await post('/v1/leads', { name: '王芳', email: ' Wang.Fang＠Example．CN ', phone: '１３８ ００１３ ８０００' });
+      expect(res.statusCode).toBe(201);
+      const [event] = await eventsOf(res.json<{ id: string }>().id);
+      expect(event.data).toMatchObject({ email: 'wang.fang@example.cn', phone: '+8613800138000' });
+      const landline = await post('/v1/leads', { name: 'Office', phone: '(010) 6552 9988' });
+      expect((await eventsOf(landline.json<{ id: string }>().id))[0].data).toMatchObject({ phone: '+861065529988' });
+    });
+
+    it('rejects a phone number that is not one with 400 problem+json', async () => {
+      const res = await post('/v1/leads', { name: 'Typo', phone: '138 0013' });
+      expectProblem(res, 400, 'validation_failed');
+      expect(res.json<{ errors: { path: string }[] }>().errors[0].path).toBe('phone');
+    });
+
     it('records campaign, referrer and consent given through the API', async () => {
       const res = await post('/v1/leads', { ...validLead, campaignId: 'cmp-7', referrer: 'https://partner.example/offer', consentPurposes: ['marketing', 'newsletter'] });
       expect(res.statusCode).toBe(201);
