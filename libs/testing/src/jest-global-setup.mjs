@@ -18,6 +18,16 @@ export default async function globalSetup() {
     process.env.TEST_DATABASE_URL = state.pg.url;
   }
 
+  // A second server for suites that assert exactly when events become visible: the PostgreSQL
+  // event store's `$all` horizon is cluster-wide, so other suites' transactions must not reach it.
+  if (!process.env.TEST_ISOLATED_DATABASE_URL) {
+    state.isolatedPg = await startTemporaryPostgres({
+      prefix: 'crm-test-pg-isolated-',
+      flags: ['-c', 'max_connections=200', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    });
+    process.env.TEST_ISOLATED_DATABASE_URL = state.isolatedPg.url;
+  }
+
   if (!process.env.TEST_NATS_URL) {
     const bin = findNatsServer();
     if (bin) {
@@ -35,4 +45,5 @@ export const stopServers = async () => {
   const state = globalThis.__CRM_TEST_SERVERS__ ?? {};
   await state.nats?.stop();
   await state.pg?.stop();
+  await state.isolatedPg?.stop();
 };

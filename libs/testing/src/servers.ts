@@ -10,9 +10,12 @@ export const testDatabaseAdminUrl = (): string => {
 
 export type TestDatabase = { url: string; name: string; drop: () => Promise<void> };
 
-/** A fresh, empty database for one suite; `drop()` removes it. */
-export const createTestDatabase = async (prefix = 't'): Promise<TestDatabase> => {
-  const admin = testDatabaseAdminUrl();
+/**
+ * A fresh, empty database for one suite; `drop()` removes it. `isolated`: on a server no other
+ * suite uses (for assertions on exactly when `$all` shows an event: its horizon is cluster-wide).
+ */
+export const createTestDatabase = async (prefix = 't', options: { isolated?: boolean } = {}): Promise<TestDatabase> => {
+  const admin = (options.isolated && process.env.TEST_ISOLATED_DATABASE_URL) || testDatabaseAdminUrl();
   const name = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 16)}`.toLowerCase();
   const client = new Client({ connectionString: admin });
   await client.connect();

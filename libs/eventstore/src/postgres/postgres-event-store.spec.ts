@@ -9,8 +9,9 @@ const SCHEMA = 'es_contract';
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const anEvent = (): NewEvent => ({ id: newId(), type: 'test.Happened', data: { at: Date.now() }, metadata: { tenantId: 't', correlationId: newId() } });
 
+// Isolated: these tests assert exactly when `$all` shows an event, and its horizon is cluster-wide.
 const openDatabase = async (): Promise<{ db: TestDatabase; pool: Pool }> => {
-  const db = await createTestDatabase('eventstore');
+  const db = await createTestDatabase('eventstore', { isolated: true });
   const pool = new Pool({ connectionString: db.url, max: 40 });
   return { db, pool };
 };
