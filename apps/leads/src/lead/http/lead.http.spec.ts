@@ -1,20 +1,15 @@
-import { InMemoryEventStore } from '@crm/eventstore';
-import { createServiceApp, loadBaseConfig } from '@crm/nest-kit';
+import type { InMemoryEventStore } from '@crm/eventstore';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule } from '../../app.module';
+import { useLeadsApp } from '../../../test/leads-app.fixture';
 
 describe('leads HTTP API', () => {
+  const fixture = useLeadsApp();
   let app: NestFastifyApplication;
   let store: InMemoryEventStore;
-
-  beforeAll(async () => {
-    store = new InMemoryEventStore();
-    const config = loadBaseConfig('leads', 3101, { EVENT_STORE: 'memory' });
-    app = await createServiceApp(AppModule.forRoot(config, { eventStore: store }), { name: 'leads', description: 'test' }, { logger: false });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+  beforeAll(() => {
+    app = fixture.app();
+    store = fixture.store();
   });
-  afterAll(() => app.close());
 
   const post = (url: string, payload?: unknown, headers: Record<string, string> = {}) =>
     app.inject({ method: 'POST', url, payload: payload as object, headers });

@@ -1,21 +1,16 @@
-import { InMemoryEventStore } from '@crm/eventstore';
-import { createServiceApp, loadBaseConfig } from '@crm/nest-kit';
+import type { InMemoryEventStore } from '@crm/eventstore';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule } from '../../app.module';
+import { useLeadsApp } from '../../../test/leads-app.fixture';
 import { MAX_TOUCHPOINTS_PER_BATCH } from './lead.dto';
 
 describe('touchpoint ingestion', () => {
+  const fixture = useLeadsApp();
   let app: NestFastifyApplication;
   let store: InMemoryEventStore;
-
-  beforeAll(async () => {
-    store = new InMemoryEventStore();
-    const config = loadBaseConfig('leads', 3101, { EVENT_STORE: 'memory' });
-    app = await createServiceApp(AppModule.forRoot(config, { eventStore: store }), { name: 'leads', description: 'test' }, { logger: false });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+  beforeAll(() => {
+    app = fixture.app();
+    store = fixture.store();
   });
-  afterAll(() => app.close());
 
   const capture = async (tenant = 'default') =>
     (await app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-tenant-id': tenant }, payload: { name: 'Touch Me', email: 'touch@example.cn' } })).json<{ id: string }>().id;

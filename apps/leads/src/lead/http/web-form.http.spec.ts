@@ -1,23 +1,18 @@
-import { InMemoryEventStore } from '@crm/eventstore';
-import { createServiceApp, loadBaseConfig } from '@crm/nest-kit';
+import type { InMemoryEventStore } from '@crm/eventstore';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule } from '../../app.module';
+import { useLeadsApp } from '../../../test/leads-app.fixture';
 import { WEB_FORM_LIMIT } from './web-form.controller';
 
 describe('public web form', () => {
+  const fixture = useLeadsApp();
   let app: NestFastifyApplication;
   let store: InMemoryEventStore;
   let ip = 0;
   const nextIp = () => `10.9.${Math.floor(++ip / 250)}.${ip % 250}`;
-
-  beforeAll(async () => {
-    store = new InMemoryEventStore();
-    const config = loadBaseConfig('leads', 3101, { EVENT_STORE: 'memory' });
-    app = await createServiceApp(AppModule.forRoot(config, { eventStore: store }), { name: 'leads', description: 'test' }, { logger: false });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+  beforeAll(() => {
+    app = fixture.app();
+    store = fixture.store();
   });
-  afterAll(() => app.close());
 
   const submit = (form: Record<string, string>, options: { ip?: string; headers?: Record<string, string>; formId?: string } = {}) =>
     app.inject({
