@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import { createInsightsReadModel, type InsightsReadModel } from './insights-read-model';
 import { INSIGHTS_CONSUMER, INSIGHTS_READ_MODEL } from './insights.tokens';
 import { LeadQueryController } from './lead/http/lead-query.controller';
+import { ReportsController } from './reports/http/reports.controller';
 
 type ConsumerRuntime = { consumer: EventConsumer; readiness: ReadinessCheck[]; close: () => Promise<void>; pool?: Pool };
 
@@ -85,7 +86,7 @@ export class AppModule {
           ],
         }),
       ],
-      controllers: [LeadQueryController],
+      controllers: [LeadQueryController, ReportsController],
     };
   }
 }

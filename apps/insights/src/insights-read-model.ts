@@ -2,13 +2,17 @@ import type { EventConsumer, RunningConsumer } from '@crm/messaging';
 import { createInsightsPrisma, type InsightsPrisma, type InsightsPrismaOptions } from './database/insights-prisma';
 import { createLeadReadModelProjection, type LeadReadModelProjection } from './lead/lead-read-model.projection';
 import { createLeadQuery, type LeadQuery } from './lead/lead.query';
+import { createCampaignReportProjection, type CampaignReportProjection } from './reports/campaign/campaign.projection';
+import { createLeadFunnelProjection, type LeadFunnelProjection } from './reports/funnel/lead-funnel.projection';
+import { createReportsQuery, type ReportsQuery } from './reports/reports.query';
 
 export type InsightsReadModel = {
   prisma: InsightsPrisma;
   /** Queries, one per feature. */
   leads: LeadQuery;
+  reports: ReportsQuery;
   /** Projections, one per read model. */
-  projections: { leadReadModel: LeadReadModelProjection };
+  projections: { leadReadModel: LeadReadModelProjection; leadFunnel: LeadFunnelProjection; campaignReport: CampaignReportProjection };
   /** Starts every projection on `consumer` (one durable consumer each). */
   startProjections(consumer: EventConsumer): Promise<RunningConsumer[]>;
   /** Closes the connection pool (stop the running consumers first). */
@@ -22,10 +26,13 @@ export type InsightsReadModel = {
 export const createInsightsReadModel = (databaseUrl: string, options: InsightsPrismaOptions = {}): InsightsReadModel => {
   const prisma = createInsightsPrisma(databaseUrl, options);
   const leadReadModel = createLeadReadModelProjection(prisma);
-  const projections = { leadReadModel };
+  const leadFunnel = createLeadFunnelProjection(prisma);
+  const campaignReport = createCampaignReportProjection(prisma);
+  const projections = { leadReadModel, leadFunnel, campaignReport };
   return {
     prisma,
     leads: createLeadQuery(prisma),
+    reports: createReportsQuery(prisma),
     projections,
     startProjections: async (consumer) => Promise.all(Object.values(projections).map((p) => consumer.start(p.consumer, p.handle))),
     close: () => prisma.$disconnect(),

@@ -6,6 +6,18 @@ import { diffMigrations } from '@crm/prisma-tools';
 import { createTestDatabase, testDatabaseAdminUrl, type TestDatabase } from '@crm/testing';
 import { diffInsightsMigrations, insightsPrismaPaths, migrateInsights } from '../src/database/insights-migrations';
 
+const INSIGHTS_TABLES = [
+  '_prisma_migrations',
+  'campaign',
+  'campaign_cost',
+  'campaign_variant_engagement',
+  'lead',
+  'lead_funnel_fact',
+  'lead_touch',
+  'projection_checkpoint',
+  'won_deal',
+];
+
 // The WebAssembly schema engine runs in child processes (jest runs CommonJS, without
 // --experimental-wasm-modules); each call starts Node and the engine, hence the timeouts.
 const ENGINE_TIMEOUT = 180_000;
@@ -82,9 +94,10 @@ describe('insights migrations (checked in under apps/insights/prisma/migrations)
       async () => {
         const { applied } = await migrateInsights(db.url);
 
-        expect(applied).toHaveLength(1);
+        expect(applied).toHaveLength(2);
         expect(applied[0]).toMatch(/^\d{14}_init$/);
-        expect(await tablesIn(db.url, 'insights')).toEqual(['_prisma_migrations', 'lead', 'projection_checkpoint']);
+        expect(applied[1]).toMatch(/^\d{14}_reports$/);
+        expect(await tablesIn(db.url, 'insights')).toEqual(INSIGHTS_TABLES);
         expect(await tablesIn(db.url, 'public')).toEqual([]);
         expect(await appliedMigrations(db.url)).toEqual(applied);
       },
@@ -108,8 +121,8 @@ describe('insights migrations (checked in under apps/insights/prisma/migrations)
         const fresh = await createTestDatabase('insights_migrate_race');
         try {
           const runs = await Promise.all([migrateInsights(fresh.url), migrateInsights(fresh.url), migrateInsights(fresh.url)]);
-          expect(runs.flatMap((r) => r.applied)).toHaveLength(1);
-          expect(await tablesIn(fresh.url, 'insights')).toEqual(['_prisma_migrations', 'lead', 'projection_checkpoint']);
+          expect(runs.flatMap((r) => r.applied)).toHaveLength(2);
+          expect(await tablesIn(fresh.url, 'insights')).toEqual(INSIGHTS_TABLES);
         } finally {
           await fresh.drop();
         }
