@@ -2,6 +2,7 @@ import { consumerStateSchema, SERVICES } from '@crm/contracts';
 import { migratePostgresEventStore } from '@crm/eventstore';
 import { migrateMessaging } from '@crm/messaging';
 import { deployMigrations } from '@crm/prisma-tools';
+import { migrateScheduler } from '@crm/scheduler';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
 
@@ -22,6 +23,9 @@ export const migrateAll = async (databaseUrl: string, options: { eventStore?: 'p
         await migratePostgresEventStore(pool, schema);
         done.push(`event store ${schema}`);
       }
+      // Durable timers of the leads service (return-to-pool); the service also migrates them on start.
+      await migrateScheduler(pool, 'leads');
+      done.push('scheduler leads');
     }
     // Relay checkpoints live beside each store; consumer checkpoints and dead letters in `<app>_messaging`.
     for (const schema of [...eventSourced, ...consumerSchemas]) {

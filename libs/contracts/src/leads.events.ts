@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LeadAssignmentEventType, type LeadAssignmentEvent } from './lead-assignment.events';
 import {
   LeadScoringEventType, type LeadAttributesUpdatedData, type LeadScoringEvent,
 } from './lead-scoring.events';
@@ -99,6 +100,7 @@ export const LeadEventType = {
   TouchpointRecorded: 'leads.TouchpointRecorded',
   LeadAttributesUpdated: 'leads.LeadAttributesUpdated',
   ...LeadScoringEventType,
+  ...LeadAssignmentEventType,
 } as const;
 
 export type LeadEvent =
@@ -108,7 +110,8 @@ export type LeadEvent =
   | { type: typeof LeadEventType.LeadConverted; data: LeadConvertedData }
   | { type: typeof LeadEventType.TouchpointRecorded; data: TouchpointRecordedData }
   | { type: typeof LeadEventType.LeadAttributesUpdated; data: LeadAttributesUpdatedData }
-  | LeadScoringEvent;
+  | LeadScoringEvent
+  | LeadAssignmentEvent;
 
 /** Stream of one lead. */
 export const leadStream = (leadId: string): string => `lead-${leadId}`;

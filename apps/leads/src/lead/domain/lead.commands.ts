@@ -1,4 +1,4 @@
-import type { Consent, LeadCapturedData, TouchpointRecordedData } from '@crm/contracts';
+import type { AssignmentHow, Consent, LeadCapturedData, ReturnToPoolReason, TouchpointRecordedData } from '@crm/contracts';
 
 export type CaptureLead = {
   type: 'CaptureLead';
@@ -31,4 +31,39 @@ export type RecordTouchpoints = {
   data: { leadId: string; touchpoints: TouchpointInput[]; now: Date };
 };
 
-export type LeadCommand = CaptureLead | QualifyLead | DisqualifyLead | ConvertLead | RecordTouchpoints;
+/** Gives the lead an owner (or a new one): by hand, round-robin or by a rule. */
+export type AssignLead = {
+  type: 'AssignLead';
+  data: { leadId: string; ownerId: string; how: AssignmentHow; ruleId?: string; now: Date };
+};
+
+/** A rep takes a lead from the pool (公海); refused when someone owns it. The cap is the rep stream's concern. */
+export type ClaimLead = { type: 'ClaimLead'; data: { leadId: string; repId: string; now: Date } };
+
+/**
+ * Sends an owned lead back to the pool. `no_follow_up` comes from the return-to-pool timer and
+ * carries the activity time the timer was armed for: a follow-up (or new owner) after it makes
+ * the command a no-op, so a late or duplicated firing changes nothing.
+ */
+export type ReturnLeadToPool = {
+  type: 'ReturnLeadToPool';
+  data: { leadId: string; reason: ReturnToPoolReason; ifNoActivitySince?: Date; now: Date };
+};
+
+/** A rep followed up the lead: resets the no-follow-up clock. */
+export type RecordFollowUp = { type: 'RecordFollowUp'; data: { leadId: string; by: string; note?: string; now: Date } };
+
+/** Alerts the owner of a hot lead, once per hot spell and owner. */
+export type AlertHotLeadOwner = { type: 'AlertHotLeadOwner'; data: { leadId: string; now: Date } };
+
+export type LeadCommand =
+  | CaptureLead
+  | QualifyLead
+  | DisqualifyLead
+  | ConvertLead
+  | RecordTouchpoints
+  | AssignLead
+  | ClaimLead
+  | ReturnLeadToPool
+  | RecordFollowUp
+  | AlertHotLeadOwner;

@@ -1,6 +1,9 @@
-import { LeadEventType, type LeadEvent, type LeadSourceChannel } from '@crm/contracts';
+import { LeadEventType, type LeadAttributeValue, type LeadEvent, type LeadSourceChannel } from '@crm/contracts';
 import type { Decider } from '@crm/domain';
-import type { CaptureLead, ConvertLead, DisqualifyLead, LeadCommand, QualifyLead, RecordTouchpoints } from './lead.commands';
+import type {
+  AlertHotLeadOwner, AssignLead, CaptureLead, ClaimLead, ConvertLead, DisqualifyLead, LeadCommand, QualifyLead, RecordFollowUp,
+  RecordTouchpoints, ReturnLeadToPool,
+} from './lead.commands';
 import { LeadError } from './lead.errors';
 
 export type LeadStatus = 'captured' | 'qualified' | 'disqualified' | 'converted';
@@ -19,6 +22,16 @@ export type LeadState =
       conversion?: { accountId: string; contactId: string; opportunityId?: string };
       /** Touchpoint ids already recorded (a re-sent touchpoint records nothing). */
       touchpointIds: ReadonlySet<string>;
+      /** Lead fields and custom fields set after capture (`region` and `industry` drive assignment rules). */
+      attributes: Readonly<Record<string, LeadAttributeValue>>;
+      /** The rep who owns the lead; absent while it sits in the pool (公海). */
+      ownerId?: string;
+      /** When the owner got it or last followed it up (ISO): the no-follow-up clock starts here. */
+      lastActivityAt?: string;
+      score: number;
+      hot: boolean;
+      /** The owner already alerted in the current hot spell. */
+      alertedOwnerId?: string;
     };
 
 type ExistingLead = Exclude<LeadState, { status: 'none' }>;
@@ -26,6 +39,14 @@ type ExistingLead = Exclude<LeadState, { status: 'none' }>;
 const existing = (state: LeadState, leadId: string): ExistingLead => {
   if (state.status === 'none') throw new LeadError('lead_not_found', `lead ${leadId} does not exist`);
   return state;
+};
+
+const isClosed = (lead: ExistingLead): boolean => lead.status === 'converted' || lead.status === 'disqualified';
+
+const open = (state: LeadState, leadId: string): ExistingLead => {
+  const lead = existing(state, leadId);
+  if (isClosed(lead)) throw new LeadError('lead_closed', `lead ${leadId} is ${lead.status}; it has no place in the pool`);
+  return lead;
 };
 
 const capture = ({ data }: CaptureLead, state: LeadState): LeadEvent[] => {
@@ -94,11 +115,77 @@ const recordTouchpoints = ({ data }: RecordTouchpoints, state: LeadState): LeadE
     .map((t) => ({ type: LeadEventType.TouchpointRecorded, data: { leadId: data.leadId, ...t, recordedAt } }));
 };
 
+const assign = ({ data }: AssignLead, state: LeadState): LeadEvent[] => {
+  const lead = open(state, data.leadId);
+  if (lead.ownerId === data.ownerId) return [];
+  return [{
+    type: LeadEventType.LeadAssigned,
+    data: {
+      leadId: data.leadId,
+      ownerId: data.ownerId,
+      how: data.how,
+      ...(data.ruleId !== undefined && { ruleId: data.ruleId }),
+      ...(lead.ownerId !== undefined && { previousOwnerId: lead.ownerId }),
+      assignedAt: data.now.toISOString(),
+    },
+  }];
+};
+
+const claim = ({ data }: ClaimLead, state: LeadState): LeadEvent[] => {
+  const lead = open(state, data.leadId);
+  if (lead.ownerId === data.repId) return [];
+  if (lead.ownerId !== undefined) throw new LeadError('lead_already_owned', `lead ${data.leadId} already has an owner; only leads in the pool can be claimed`);
+  return [{ type: LeadEventType.LeadClaimed, data: { leadId: data.leadId, ownerId: data.repId, claimedAt: data.now.toISOString() } }];
+};
+
+const returnToPool = ({ data }: ReturnLeadToPool, state: LeadState): LeadEvent[] => {
+  const lead = existing(state, data.leadId);
+  if (lead.ownerId === undefined) return [];
+  if (data.reason === 'no_follow_up') {
+    // The timer is armed for one activity time; anything newer (a follow-up, a new owner) wins.
+    if (isClosed(lead)) return [];
+    const since = data.ifNoActivitySince?.getTime();
+    if (since !== undefined && lead.lastActivityAt !== undefined && Date.parse(lead.lastActivityAt) > since) return [];
+  } else if (isClosed(lead)) {
+    throw new LeadError('lead_closed', `lead ${data.leadId} is ${lead.status}; it cannot go back to the pool`);
+  }
+  return [{
+    type: LeadEventType.LeadReturnedToPool,
+    data: { leadId: data.leadId, previousOwnerId: lead.ownerId, reason: data.reason, returnedAt: data.now.toISOString() },
+  }];
+};
+
+const followUp = ({ data }: RecordFollowUp, state: LeadState): LeadEvent[] => {
+  const lead = open(state, data.leadId);
+  if (lead.ownerId === undefined) throw new LeadError('lead_in_pool', `lead ${data.leadId} is in the pool; claim it before following it up`);
+  return [{
+    type: LeadEventType.LeadFollowedUp,
+    data: { leadId: data.leadId, by: data.by, ...(data.note !== undefined && { note: data.note }), followedUpAt: data.now.toISOString() },
+  }];
+};
+
+const alertHotLeadOwner = ({ data }: AlertHotLeadOwner, state: LeadState): LeadEvent[] => {
+  const lead = existing(state, data.leadId);
+  if (!lead.hot || lead.ownerId === undefined || lead.alertedOwnerId === lead.ownerId || isClosed(lead)) return [];
+  return [{ type: LeadEventType.HotLeadOwnerAlerted, data: { leadId: data.leadId, ownerId: lead.ownerId, score: lead.score, alertedAt: data.now.toISOString() } }];
+};
+
+const withAttributes = (current: Readonly<Record<string, LeadAttributeValue>>, changes: Record<string, LeadAttributeValue | null>) => {
+  const next: Record<string, LeadAttributeValue> = { ...current };
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === null) delete next[field];
+    else next[field] = value;
+  }
+  return next;
+};
+
 const evolve = (state: LeadState, event: LeadEvent): LeadState => {
   switch (event.type) {
     case LeadEventType.LeadCaptured: {
       const { leadId, name, company, email, phone, source } = event.data;
-      return { status: 'captured', leadId, name, company, email, phone, channel: source.channel, touchpointIds: new Set() };
+      return {
+        status: 'captured', leadId, name, company, email, phone, channel: source.channel, touchpointIds: new Set(), attributes: {}, score: 0, hot: false,
+      };
     }
     case LeadEventType.LeadQualified:
       return state.status === 'none' ? state : { ...state, status: 'qualified', disqualifyReason: undefined };
@@ -116,6 +203,24 @@ const evolve = (state: LeadState, event: LeadEvent): LeadState => {
       if (state.status === 'none') return state;
       (state.touchpointIds as Set<string>).add(event.data.touchpointId);
       return { ...state };
+    case LeadEventType.LeadAttributesUpdated:
+      return state.status === 'none' ? state : { ...state, attributes: withAttributes(state.attributes, event.data.changes) };
+    case LeadEventType.LeadAssigned:
+      return state.status === 'none' ? state : { ...state, ownerId: event.data.ownerId, lastActivityAt: event.data.assignedAt };
+    case LeadEventType.LeadClaimed:
+      return state.status === 'none' ? state : { ...state, ownerId: event.data.ownerId, lastActivityAt: event.data.claimedAt };
+    case LeadEventType.LeadFollowedUp:
+      return state.status === 'none' ? state : { ...state, lastActivityAt: event.data.followedUpAt };
+    case LeadEventType.LeadReturnedToPool:
+      return state.status === 'none' ? state : { ...state, ownerId: undefined, lastActivityAt: undefined };
+    case LeadEventType.HotLeadOwnerAlerted:
+      return state.status === 'none' ? state : { ...state, alertedOwnerId: event.data.ownerId };
+    case LeadEventType.LeadScoreChanged:
+      return state.status === 'none' ? state : { ...state, score: event.data.score };
+    case LeadEventType.LeadBecameHot:
+      return state.status === 'none' ? state : { ...state, score: event.data.score, hot: true, alertedOwnerId: undefined };
+    case LeadEventType.LeadCooled:
+      return state.status === 'none' ? state : { ...state, score: event.data.score, hot: false, alertedOwnerId: undefined };
     default:
       return state;
   }
@@ -136,6 +241,16 @@ export const leadDecider: Decider<LeadCommand, LeadEvent, LeadState> = {
         return convert(command, state);
       case 'RecordTouchpoints':
         return recordTouchpoints(command, state);
+      case 'AssignLead':
+        return assign(command, state);
+      case 'ClaimLead':
+        return claim(command, state);
+      case 'ReturnLeadToPool':
+        return returnToPool(command, state);
+      case 'RecordFollowUp':
+        return followUp(command, state);
+      case 'AlertHotLeadOwner':
+        return alertHotLeadOwner(command, state);
     }
   },
 };

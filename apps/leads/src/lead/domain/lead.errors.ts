@@ -6,7 +6,10 @@ export type LeadErrorCode =
   | 'lead_already_converted'
   | 'lead_not_qualified'
   | 'lead_disqualified'
-  | 'disqualify_reason_required';
+  | 'disqualify_reason_required'
+  | 'lead_already_owned'
+  | 'lead_in_pool'
+  | 'lead_closed';
 
 const KIND: Record<LeadErrorCode, DomainErrorKind> = {
   lead_not_found: 'not_found',
@@ -15,6 +18,9 @@ const KIND: Record<LeadErrorCode, DomainErrorKind> = {
   lead_not_qualified: 'rule_violation',
   lead_disqualified: 'rule_violation',
   disqualify_reason_required: 'rule_violation',
+  lead_already_owned: 'conflict',
+  lead_in_pool: 'rule_violation',
+  lead_closed: 'rule_violation',
 };
 
 export class LeadError extends DomainError<LeadErrorCode> {

@@ -97,26 +97,38 @@ export const PercentDecay = z.strictObject({ ...decayBase, percentPerWeek: z.num
 export const DecayRule = z.union([PointsDecay, PercentDecay]);
 export type DecayRule = z.infer<typeof DecayRule>;
 
+/** The rules of a rule set, without its `version` (which the rule-set aggregate assigns). */
+export const ruleSetShape = {
+  /** A lead whose (decayed) score is at least this is hot. */
+  hotThreshold: z.int().min(0).default(60),
+  attributeRules: z.array(AttributeRule).max(200).default([]),
+  behaviourRules: z.array(BehaviourRule).max(200).default([]),
+  /** Absent: scores do not decay. */
+  decay: DecayRule.optional(),
+};
+
+/** Rule ids are unique across attribute and behaviour rules (a score's reasons name them). */
+export const uniqueRuleIds = (rules: { attributeRules: readonly { id: string }[]; behaviourRules: readonly { id: string }[] }, ctx: z.RefinementCtx): void => {
+  const seen = new Set<string>();
+  const check = (list: 'attributeRules' | 'behaviourRules') => (rule: { id: string }, index: number) => {
+    if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', message: `duplicate rule id "${rule.id}"`, path: [list, index, 'id'] });
+    seen.add(rule.id);
+  };
+  rules.attributeRules.forEach(check('attributeRules'));
+  rules.behaviourRules.forEach(check('behaviourRules'));
+};
+
+/** A rule set as an administrator submits it: everything but the version. */
+export const ScoringRuleSet = z.strictObject(ruleSetShape).superRefine(uniqueRuleIds);
+export type ScoringRuleSet = z.infer<typeof ScoringRuleSet>;
+
 export const ScoringRules = z
   .strictObject({
     /** Increases with every change; recorded on each score event (`ruleSetVersion`). */
     version: z.int().positive(),
-    /** A lead whose (decayed) score is at least this is hot. */
-    hotThreshold: z.int().min(0).default(60),
-    attributeRules: z.array(AttributeRule).max(200).default([]),
-    behaviourRules: z.array(BehaviourRule).max(200).default([]),
-    /** Absent: scores do not decay. */
-    decay: DecayRule.optional(),
+    ...ruleSetShape,
   })
-  .superRefine((rules, ctx) => {
-    const seen = new Set<string>();
-    const check = (list: 'attributeRules' | 'behaviourRules') => (rule: { id: string }, index: number) => {
-      if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', message: `duplicate rule id "${rule.id}"`, path: [list, index, 'id'] });
-      seen.add(rule.id);
-    };
-    rules.attributeRules.forEach(check('attributeRules'));
-    rules.behaviourRules.forEach(check('behaviourRules'));
-  });
+  .superRefine(uniqueRuleIds);
 export type ScoringRules = z.infer<typeof ScoringRules>;
 /** A rule set as an administrator writes it: defaults (threshold 60, award per occurrence, …) may be left out. */
 export type ScoringRulesInput = z.input<typeof ScoringRules>;

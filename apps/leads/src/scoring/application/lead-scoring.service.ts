@@ -1,0 +1,92 @@
+import { LeadEventType, leadStream, streamId, type EventMetadata, type LeadScoringEvent, type RecordedEvent } from '@crm/contracts';
+import { handleCommand, type Clock } from '@crm/domain';
+import type { EventStore } from '@crm/eventstore';
+import { CLOCK, EVENT_STORE } from '@crm/nest-kit';
+import { currentTraceMetadata } from '@crm/observability';
+import { Inject, Injectable } from '@nestjs/common';
+import { leadRescoreDecider } from '../domain/lead-rescore.decider';
+import { ScoringRulesService } from './scoring-rules.service';
+
+/** Who the score events are attributed to. */
+export const SCORING_ACTOR = 'service:leads.scoring';
+
+/** Leads re-scored at once when a tenant's rules change. */
+const RESCORE_CONCURRENCY = 8;
+const PAGE_SIZE = 1000;
+
+/**
+ * Scores leads on the write side: reads a lead's stream, runs the pure model under the
+ * tenant's current rules at the clock's `now`, and appends the score events to the lead's
+ * stream with the stream's revision as the expected one (re-read and retried on a concurrent
+ * write). Re-scoring a lead whose score and hot flag did not change appends nothing.
+ */
+@Injectable()
+export class LeadScoringService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly rules: ScoringRulesService,
+  ) {}
+
+  /** Re-scores one lead of the tenant; `cause` is the event that made it necessary (correlation, causation). */
+  async rescoreLead(tenantId: string, leadId: string, cause: Pick<RecordedEvent, 'id' | 'metadata'>): Promise<LeadScoringEvent[]> {
+    const { rules } = await this.rules.current(tenantId);
+    const result = await handleCommand(
+      this.store,
+      leadStream(leadId),
+      leadRescoreDecider,
+      { type: 'RescoreLead', data: { leadId, rules, now: this.clock.now() } },
+      { metadata: this.metadata(tenantId, cause) },
+    );
+    return result.events.map(({ type, data }) => ({ type, data }) as LeadScoringEvent);
+  }
+
+  /**
+   * Re-scores every lead of the tenant from its history (after a rule change), a few at a
+   * time. Every lead is attempted; when some failed, the first error is thrown afterwards
+   * (a retry re-scores all of them again, which changes nothing for those already done).
+   */
+  async rescoreTenant(tenantId: string, cause: Pick<RecordedEvent, 'id' | 'metadata'>): Promise<{ leads: number; rescored: number }> {
+    const leadIds = await this.leadIdsOf(tenantId);
+    const queue = [...leadIds];
+    let rescored = 0;
+    const failures: unknown[] = [];
+    const worker = async () => {
+      for (let leadId = queue.shift(); leadId !== undefined; leadId = queue.shift()) {
+        try {
+          if ((await this.rescoreLead(tenantId, leadId, cause)).length > 0) rescored++;
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(RESCORE_CONCURRENCY, queue.length) }, worker));
+    if (failures.length > 0) throw failures[0];
+    return { leads: leadIds.length, rescored };
+  }
+
+  /**
+   * The tenant's leads: `$all` filtered to `leads.LeadCaptured`, kept when the event's tenant
+   * is this one. A scan of every tenant's captures; a per-tenant lead index is the next step
+   * when that grows large.
+   */
+  async leadIdsOf(tenantId: string): Promise<string[]> {
+    const ids = new Set<string>();
+    for (let after: bigint | undefined; ; ) {
+      const page = await this.store.readAll({ after, filter: { eventTypes: [LeadEventType.LeadCaptured] }, maxCount: PAGE_SIZE });
+      for (const event of page) if (event.metadata.tenantId === tenantId) ids.add(streamId(event.streamName));
+      if (page.length < PAGE_SIZE) return [...ids];
+      after = page[page.length - 1].position;
+    }
+  }
+
+  private metadata(tenantId: string, cause: Pick<RecordedEvent, 'id' | 'metadata'>): EventMetadata {
+    return {
+      tenantId,
+      actor: SCORING_ACTOR,
+      correlationId: cause.metadata.correlationId,
+      causationId: cause.id,
+      ...currentTraceMetadata(),
+    };
+  }
+}
