@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CalendarDate, CurrencyCode, Money } from './money';
 
 /**
  * Events of the campaign aggregate (stream `campaign-<id>`, DOMAIN.md §1 "Campaigns"):
@@ -13,17 +14,11 @@ export const CampaignChannel = z.enum([
 export type CampaignChannel = z.infer<typeof CampaignChannel>;
 
 /** An ISO 4217 currency code, upper case (`CNY`, `USD`, …). */
-export const CampaignCurrencyCode = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code such as CNY');
+export const CampaignCurrencyCode = CurrencyCode;
 
 /** An amount of money: integer minor units (fen for CNY) and a currency. */
-export const CampaignMoney = z.object({
-  amountMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  currency: CampaignCurrencyCode,
-});
-export type CampaignMoney = z.infer<typeof CampaignMoney>;
-
-/** A calendar date, `YYYY-MM-DD`. */
-const CalendarDate = z.iso.date();
+export const CampaignMoney = Money;
+export type CampaignMoney = Money;
 
 /** One arm of an A/B (or A/B/n) test: a key and an integer weight of the split. */
 export const CampaignVariant = z.object({

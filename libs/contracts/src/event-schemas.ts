@@ -7,6 +7,22 @@ import {
 import { LeadAttributesUpdatedData, LeadBecameHotData, LeadCooledData, LeadScoreChangedData } from './lead-scoring.events';
 import { LeadCapturedData, LeadConvertedData, LeadDisqualifiedData, LeadEventType, LeadQualifiedData, TouchpointRecordedData } from './leads.events';
 import { ScoringRulesChangedData, ScoringRulesEventType } from './scoring-rules.events';
+import {
+  AccountCreatedData, AccountUpdatedData, ContactCreatedData, ContactUpdatedData, LeadConversionRecordedData, RecordMergedIntoData, RecordsMergedData,
+  SalesCustomerEventType as SC,
+} from './sales-customers.events';
+import {
+  OpportunityCreatedData, OpportunityLostData, OpportunityReopenedData, OpportunityStageChangedData, OpportunityStalledData, OpportunityUpdatedData,
+  OpportunityWonData, PipelineDefinedData, SalesPipelineEventType as SP, SalesSettingsChangedData, SalesTargetSetData, SalesTeamDefinedData,
+} from './sales-pipeline.events';
+import {
+  ActivityLoggedData, SalesWorkEventType as SW, TaskCancelledData, TaskCompletedData, TaskCreatedData, TaskOverdueData, TaskReassignedData,
+  TaskReminderDueData, TaskRescheduledData,
+} from './sales-work.events';
+import {
+  ContractCancelledData, ContractDraftedData, ContractSignedData, QuoteApprovalDecisionData, QuoteApprovalRequestedData, QuoteApprovedData,
+  QuoteStatusData, QuoteVersionData, SalesDealEventType as SD,
+} from './sales-deals.events';
 
 export type EventSchema = {
   /** Payload schema version (metadata.schemaVersion); older versions are upcast on read. */
@@ -47,6 +63,46 @@ export const eventSchemas: Record<string, EventSchema> = {
   [CampaignEventType.CampaignStarted]: { version: 1, data: CampaignStartedData, description: 'A campaign started sending.' },
   [CampaignEventType.CampaignCompleted]: { version: 1, data: CampaignCompletedData, description: 'A campaign completed.' },
   [CampaignEventType.CampaignCancelled]: { version: 1, data: CampaignCancelledData, description: 'A campaign was cancelled.' },
+  [SC.AccountCreated]: { version: 1, data: AccountCreatedData, description: 'An account (company or person) was created, possibly from a converted lead.' },
+  [SC.AccountUpdated]: { version: 1, data: AccountUpdatedData, description: 'An account’s profile changed (only changed fields; null clears).' },
+  [SC.AccountsMerged]: { version: 1, data: RecordsMergedData, description: 'On the surviving account: another account was merged into it.' },
+  [SC.AccountMergedInto]: { version: 1, data: RecordMergedIntoData, description: 'On the merged account: its id now redirects to the survivor; its history stays.' },
+  [SC.ContactCreated]: { version: 1, data: ContactCreatedData, description: 'A contact was created (role, decision maker, phone, e-mail, WeCom/WeChat id).' },
+  [SC.ContactUpdated]: { version: 1, data: ContactUpdatedData, description: 'A contact’s profile changed (only changed fields; null clears).' },
+  [SC.ContactsMerged]: { version: 1, data: RecordsMergedData, description: 'On the surviving contact: another contact was merged into it.' },
+  [SC.ContactMergedInto]: { version: 1, data: RecordMergedIntoData, description: 'On the merged contact: its id now redirects to the survivor; its history stays.' },
+  [SC.LeadConversionRecorded]: { version: 1, data: LeadConversionRecordedData, description: 'Sales handled a lead conversion: the account, contact and opportunity now standing for the lead (created or linked).' },
+  [SP.PipelineDefined]: { version: 1, data: PipelineDefinedData, description: 'A pipeline and its ordered stages with win probabilities were defined or redefined.' },
+  [SP.SalesSettingsChanged]: { version: 1, data: SalesSettingsChangedData, description: 'A tenant’s sales settings changed: lost reasons, stalled-deal rules, discount approval policy, currency, tax.' },
+  [SP.SalesTeamDefined]: { version: 1, data: SalesTeamDefinedData, description: 'A sales team, its manager and members were defined.' },
+  [SP.SalesTargetSet]: { version: 1, data: SalesTargetSetData, description: 'A won-amount target was set for a rep or team over a period.' },
+  [SP.OpportunityCreated]: { version: 1, data: OpportunityCreatedData, description: 'An opportunity was opened in a pipeline stage, with amount, close date, owner and source.' },
+  [SP.OpportunityUpdated]: { version: 1, data: OpportunityUpdatedData, description: 'An opportunity’s amount, close date, owner or other fields changed.' },
+  [SP.OpportunityStageChanged]: { version: 1, data: OpportunityStageChangedData, description: 'An opportunity moved to another stage (forwards or backwards), with the exact time in the stage it left.' },
+  [SP.OpportunityWon]: { version: 1, data: OpportunityWonData, description: 'An opportunity was won: its amount counts as won revenue.' },
+  [SP.OpportunityLost]: { version: 1, data: OpportunityLostData, description: 'An opportunity was lost, with a reason from the tenant’s list.' },
+  [SP.OpportunityReopened]: { version: 1, data: OpportunityReopenedData, description: 'A won or lost opportunity was reopened into a stage.' },
+  [SP.OpportunityStalled]: { version: 1, data: OpportunityStalledData, description: 'The stalled-deal rule fired: the owner is reminded, or after a second period the manager is told.' },
+  [SW.ActivityLogged]: { version: 1, data: ActivityLoggedData, description: 'A call, visit, meeting, note or e-mail was logged against an account, contact or opportunity.' },
+  [SW.TaskCreated]: { version: 1, data: TaskCreatedData, description: 'A task with a due date (and optional reminder) was created, by a rep or by a rule.' },
+  [SW.TaskRescheduled]: { version: 1, data: TaskRescheduledData, description: 'A task’s due time or reminder moved.' },
+  [SW.TaskReassigned]: { version: 1, data: TaskReassignedData, description: 'A task was given to someone else.' },
+  [SW.TaskReminderDue]: { version: 1, data: TaskReminderDueData, description: 'A task’s reminder time came: notify the assignee.' },
+  [SW.TaskOverdue]: { version: 1, data: TaskOverdueData, description: 'A task’s due time passed while it was open.' },
+  [SW.TaskCompleted]: { version: 1, data: TaskCompletedData, description: 'A task was completed.' },
+  [SW.TaskCancelled]: { version: 1, data: TaskCancelledData, description: 'A task was cancelled.' },
+  [SD.QuoteDrafted]: { version: 1, data: QuoteVersionData, description: 'A quote’s first version: lines, totals and tax in minor units; whether approval is required.' },
+  [SD.QuoteRevised]: { version: 1, data: QuoteVersionData, description: 'A quote’s next version (any pending approval of the previous version lapses).' },
+  [SD.QuoteApprovalRequested]: { version: 1, data: QuoteApprovalRequestedData, description: 'A quote version’s discount is above the threshold: the approver chain must approve it.' },
+  [SD.QuoteApprovalGranted]: { version: 1, data: QuoteApprovalDecisionData, description: 'One approver of the chain approved, with a comment.' },
+  [SD.QuoteApprovalRejected]: { version: 1, data: QuoteApprovalDecisionData, description: 'An approver rejected the quote version, with a comment.' },
+  [SD.QuoteApproved]: { version: 1, data: QuoteApprovedData, description: 'Every approver approved: the quote version may be sent.' },
+  [SD.QuoteSent]: { version: 1, data: QuoteStatusData, description: 'A quote version was sent to the customer.' },
+  [SD.QuoteAccepted]: { version: 1, data: QuoteStatusData, description: 'The customer accepted a quote version.' },
+  [SD.QuoteRejected]: { version: 1, data: QuoteStatusData, description: 'The customer rejected a quote version.' },
+  [SD.ContractDrafted]: { version: 1, data: ContractDraftedData, description: 'A contract/order was drafted from an accepted quote or directly, with its payment plan.' },
+  [SD.ContractSigned]: { version: 1, data: ContractSignedData, description: 'A contract was signed: billing creates the payment plan, service starts onboarding, finance is told.' },
+  [SD.ContractCancelled]: { version: 1, data: ContractCancelledData, description: 'A contract was cancelled before or after signing, with a reason.' },
   [CampaignEventType.EngagementRecorded]: { version: 1, data: EngagementRecordedData, description: 'A lead was sent, opened, clicked or converted by a campaign, with its A/B variant.' },
 };
 

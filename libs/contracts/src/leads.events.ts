@@ -68,6 +68,30 @@ export const LeadConvertedData = z.object({
   accountId: z.string(),
   contactId: z.string(),
   opportunityId: z.string().optional(),
+  /**
+   * What sales needs to create (or match) the account, contact and opportunity without calling
+   * leads back. Absent only on events written before it existed.
+   */
+  lead: z.object({
+    name: z.string(),
+    company: z.string().optional(),
+    email: z.string().optional(),
+    phone: z.string().optional(),
+    ownerId: z.string().optional(),
+    industry: z.string().optional(),
+    region: z.string().optional(),
+    channel: LeadSourceChannel,
+    campaignId: z.string().optional(),
+    utm: Utm.optional(),
+  }).optional(),
+  /** The opportunity to open, when the converter asked for one. */
+  opportunity: z.object({
+    name: z.string().min(1).max(300).optional(),
+    amountMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+    expectedCloseDate: z.iso.date().optional(),
+  }).optional(),
+  convertedBy: z.string().optional(),
   convertedAt: z.iso.datetime(),
 });
 export type LeadConvertedData = z.infer<typeof LeadConvertedData>;

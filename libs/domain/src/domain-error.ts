@@ -37,3 +37,14 @@ export class TooMuchContentionError extends DomainError<'too_much_contention'> {
     super('too_much_contention', `${streamName}: gave up after ${attempts} conflicting attempts`, 'conflict', { attempts });
   }
 }
+
+/**
+ * An error class for one feature from its code → kind table, so each feature states only its
+ * codes: `export class QuoteError extends domainErrors<QuoteErrorCode>({ quote_not_found: 'not_found', … }) {}`.
+ */
+export const domainErrors = <Code extends string>(kinds: Record<Code, DomainErrorKind>) =>
+  class extends DomainError<Code> {
+    constructor(code: Code, message: string, details?: Record<string, unknown>) {
+      super(code, message, kinds[code], details);
+    }
+  };

@@ -2,7 +2,8 @@ import { InMemoryEventStore, KurrentDBEventStore, migratePostgresEventStore, Pos
 import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import type { BaseConfig } from './config';
-import { clockProvider, EVENT_STORE } from './command-context';
+import { CLOCK, clockProvider, EVENT_STORE } from './command-context';
+import type { Clock } from '@crm/domain';
 import { HealthModule, type ReadinessCheck } from './health';
 import { startRelay, type MessagingRuntime } from './messaging';
 import { instrumentEventStore, ObservabilityModule } from './observability.module';
@@ -59,6 +60,8 @@ export type EventSourcingOptions = {
   schema: SourceContext;
   /** A store built by the caller (tests); the configured one otherwise. */
   eventStore?: EventStore;
+  /** A clock built by the caller (tests: a `ManualClock`, so commands and timers share one time). */
+  clock?: Clock;
   readinessChecks?: ReadinessCheck[];
 };
 
@@ -98,10 +101,10 @@ export class EventSourcingModule {
           inject: [EVENT_STORE, PG_POOL],
           useFactory: (store: EventStore, pool: Pool | undefined) => startRelay(config, options.schema as SourceContext, store, pool),
         },
-        clockProvider,
+        options.clock ? { provide: CLOCK, useValue: options.clock } : clockProvider,
         EventStoreLifecycle,
       ],
-      exports: [SERVICE_CONFIG, PG_POOL, EVENT_STORE, MESSAGING, clockProvider],
+      exports: [SERVICE_CONFIG, PG_POOL, EVENT_STORE, MESSAGING, CLOCK],
     };
   }
 }

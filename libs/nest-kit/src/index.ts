@@ -10,3 +10,4 @@ export * from './event-sourcing.module';
 export * from './observability.module';
 export * from './messaging';
 export * from './tracing';
+export * from './timers.module';

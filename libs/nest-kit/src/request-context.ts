@@ -12,10 +12,16 @@ export type RequestContext = {
   idempotencyKey?: string;
   /** From `If-Match`: the stream revision the caller last saw. */
   expectedRevision?: number;
+  /**
+   * The actor's roles (`x-actor-roles: sales_manager,sales_director`), e.g. for approval chains.
+   * Like the tenant and actor, trusted from the gateway in front of the services.
+   */
+  roles: string[];
 };
 
 const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const KEY = /^[\x21-\x7e]{1,255}$/;
+const ROLE = /^[a-z][a-z0-9_]{0,49}$/;
 const ETAG = /^(?:W\/)?"?(\d{1,15})"?$/;
 
 export class RequestHeaderError extends DomainError<'invalid_header'> {
@@ -55,7 +61,9 @@ export const readRequestContext = (request: FastifyRequest, defaultTenant: strin
   if (!KEY.test(correlationId)) throw new RequestHeaderError('x-correlation-id', '1 to 255 visible ASCII characters');
   const actor = header(request, 'x-actor-id') ?? 'anonymous';
   if (!KEY.test(actor)) throw new RequestHeaderError('x-actor-id', '1 to 255 visible ASCII characters');
-  return { tenantId, actor, correlationId, idempotencyKey, expectedRevision: parseIfMatch(header(request, 'if-match')) };
+  const roles = (header(request, 'x-actor-roles') ?? '').split(',').map((r) => r.trim()).filter((r) => r.length > 0);
+  if (roles.some((r) => !ROLE.test(r))) throw new RequestHeaderError('x-actor-roles', 'comma-separated role names: lower-case letters, digits and "_"');
+  return { tenantId, actor, correlationId, idempotencyKey, expectedRevision: parseIfMatch(header(request, 'if-match')), roles };
 };
 
 /** Each app's default tenant rides on its own requests (set by `configureServiceApp`). */

@@ -99,7 +99,7 @@ export class AssignmentService {
   /** The return-to-pool timer fired: back to the pool unless there was activity after `activityAt`. */
   async expire(tenantId: string, payload: unknown, idempotencyKey: string): Promise<void> {
     const { leadId, activityAt } = ReturnToPoolPayload.parse(payload);
-    const ctx: RequestContext = { tenantId, actor: 'system', correlationId: idempotencyKey, idempotencyKey };
+    const ctx: RequestContext = { tenantId, actor: 'system', correlationId: idempotencyKey, idempotencyKey, roles: [] };
     try {
       await this.returnToPool(ctx, leadId, { reason: 'no_follow_up', ifNoActivitySince: new Date(activityAt) });
     } catch (error) {
@@ -113,7 +113,7 @@ export class AssignmentService {
    * hot spell). Idempotent; the in-process consumer of `leads.LeadBecameHot` calls it.
    */
   async routeHotLead(tenantId: string, leadId: string, correlationId: string): Promise<void> {
-    const ctx: RequestContext = { tenantId, actor: 'system', correlationId };
+    const ctx: RequestContext = { tenantId, actor: 'system', correlationId, roles: [] };
     const lead = await this.openLead(tenantId, leadId).catch(() => undefined);
     if (lead === undefined || !lead.hot) return;
     if (lead.ownerId === undefined) {

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Activities and tasks with reminders (DOMAIN.md §2). */
+@Module({})
+export class WorkModule {}
