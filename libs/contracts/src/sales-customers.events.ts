@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CalendarDate, Money } from './money';
 
 /**
  * Events of the sales context's customers (DOMAIN.md §2): accounts (stream `account-<id>`),
@@ -135,6 +136,14 @@ export const LeadConversionRecordedData = z.object({
   contactId: z.string(),
   contact: z.enum(['created', 'linked']),
   opportunityId: z.string().optional(),
+  /** What to open under `opportunityId` (the pipeline feature opens it from this event). */
+  opportunity: z.object({
+    name: z.string().min(1).max(300),
+    amount: Money,
+    expectedCloseDate: CalendarDate,
+    ownerId: z.string().min(1).max(100),
+    source: z.object({ leadId: z.string(), campaignId: z.string().optional(), channel: z.string().optional() }),
+  }).optional(),
   recordedAt: z.iso.datetime(),
 });
 export type LeadConversionRecordedData = z.infer<typeof LeadConversionRecordedData>;
