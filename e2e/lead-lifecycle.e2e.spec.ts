@@ -1,6 +1,6 @@
 import { describeWithNats, eventually } from '@crm/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { startLeadsAndInsights, type RunningSuite } from './support/suite';
+import { startSuite, type RunningSuite } from './support/suite';
 
 /**
  * The reference journey across services: capture a lead over HTTP on the leads service, see it
@@ -14,8 +14,8 @@ const journey = (mode: 'embedded' | 'nats', natsUrl: () => string | undefined) =
   let insights: NestFastifyApplication;
 
   beforeAll(async () => {
-    suite = await startLeadsAndInsights('e2e', mode === 'nats' ? natsUrl() : undefined);
-    ({ leads, insights } = suite);
+    suite = await startSuite('e2e', ['leads', 'insights'], mode === 'nats' ? natsUrl() : undefined);
+    ({ leads, insights } = suite.apps);
   }, 120_000);
 
   afterAll(() => suite?.stop());

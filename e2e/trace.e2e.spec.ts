@@ -2,7 +2,7 @@ import { startTestTelemetry, type Telemetry } from '@crm/observability';
 import { describeWithNats, eventually } from '@crm/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { startLeadsAndInsights, type RunningSuite } from './support/suite';
+import { startSuite, type RunningSuite } from './support/suite';
 
 /** One trace links the HTTP request, the append, the publish to JetStream and the projection update. */
 describeWithNats('one trace from HTTP request to projection', (natsUrl) => {
@@ -14,8 +14,8 @@ describeWithNats('one trace from HTTP request to projection', (natsUrl) => {
 
   beforeAll(async () => {
     telemetry = startTestTelemetry({ spanExporter: exporter, serviceName: 'e2e' });
-    suite = await startLeadsAndInsights('trace', natsUrl());
-    ({ leads, insights } = suite);
+    suite = await startSuite('trace', ['leads', 'insights'], natsUrl());
+    ({ leads, insights } = suite.apps);
   }, 120_000);
 
   afterAll(async () => {

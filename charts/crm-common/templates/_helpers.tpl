@@ -306,6 +306,9 @@ NATS_URL: {{ required "nats.external.url is required when nats.mode is external"
 {{- else if eq .Values.nats.mode "bundled" }}
 NATS_URL: {{ printf "nats://%s:4222" (include "crm-common.componentName" (dict "root" . "component" "nats")) | quote }}
 {{- end }}
+{{- if ne .Values.nats.mode "none" }}
+NATS_NAMESPACE: {{ .Values.nats.namespace | default "crm" | quote }}
+{{- end }}
 {{- if .Values.otel.endpoint }}
 OTEL_EXPORTER_OTLP_ENDPOINT: {{ .Values.otel.endpoint | quote }}
 {{- else }}

@@ -32,6 +32,11 @@ export const baseConfigSchema = z.object({
   NATS_URL: optionalUrl(['nats', 'tls', 'ws', 'wss']),
   NATS_CREDS_FILE: z.string().optional(),
   NATS_TLS_CA_FILE: z.string().optional(),
+  /**
+   * Prefix of every JetStream stream, subject and dead-letter name (`crm` → `CRM_LEADS`,
+   * `crm.leads.>`), so that installations or test runs sharing one NATS never overlap.
+   */
+  NATS_NAMESPACE: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/).default('crm'),
   /** Tenant used when a request carries no `x-tenant-id` header. */
   DEFAULT_TENANT: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/).default('default'),
 });

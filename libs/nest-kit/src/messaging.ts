@@ -39,9 +39,10 @@ export const startRelay = async (config: BaseConfig, context: SourceContext, sto
   if (!config.NATS_URL) return { readiness: [], close: async () => undefined };
   const logger = new Logger(`relay.${context}`);
   const nc = await connectFromConfig(config, `${context}-relay`);
-  await ensureTopology(await jetstreamManager(nc), [context]);
+  await ensureTopology(await jetstreamManager(nc), [context], { namespace: config.NATS_NAMESPACE });
   const relay = new EventRelay({
     context,
+    namespace: config.NATS_NAMESPACE,
     store,
     publisher: tracedPublisher(jetstream(nc)),
     // One publish in flight: with a window, a publish that fails while later ones succeed is
@@ -82,8 +83,8 @@ export const createEventConsumer = async (
 ): Promise<{ consumer: EventConsumer; readiness: ReadinessCheck[]; close: () => Promise<void> }> => {
   if (config.NATS_URL) {
     const nc = await connectFromConfig(config, `${app}-consumer`);
-    await ensureTopology(await jetstreamManager(nc), SOURCES);
-    const consumer = tracedConsumer(new JetStreamEventConsumer(nc));
+    await ensureTopology(await jetstreamManager(nc), SOURCES, { namespace: config.NATS_NAMESPACE });
+    const consumer = tracedConsumer(new JetStreamEventConsumer(nc, { topology: { namespace: config.NATS_NAMESPACE } }));
     return { consumer, readiness: [natsReadiness(nc)], close: async () => { await consumer.close(); await nc.drain(); } };
   }
   const stores = new Map<SourceContext, EventStore>();
