@@ -1,8 +1,9 @@
 /**
  * How a domain error reads over HTTP (mapped to problem+json by the Nest kit):
- * invalid → 400, not_found → 404, conflict → 409, rule_violation → 422.
+ * invalid → 400, forbidden → 403 (the actor may not do this, e.g. not an approver), not_found → 404,
+ * conflict → 409, rule_violation → 422.
  */
-export type DomainErrorKind = 'invalid' | 'not_found' | 'conflict' | 'rule_violation';
+export type DomainErrorKind = 'invalid' | 'forbidden' | 'not_found' | 'conflict' | 'rule_violation';
 
 /** Base of every aggregate's error class; subclasses narrow `code` to a string-literal union. */
 export class DomainError<Code extends string = string> extends Error {

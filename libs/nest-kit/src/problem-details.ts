@@ -36,15 +36,17 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-const STATUS_BY_KIND = { invalid: 400, not_found: 404, conflict: 409, rule_violation: 422 } as const;
+const STATUS_BY_KIND = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, rule_violation: 422 } as const;
 
+// Extension members come first: a detail named `status`, `type`, `title`, `detail` or `code` must
+// never override the standard members (a `status: 'cancelled'` detail once became a 500).
 export const problem = (status: number, code: string, detail?: string, extra: Record<string, unknown> = {}): ProblemDetails => ({
+  ...extra,
   type: `urn:crm:problem:${code}`,
   title: TITLES[status] ?? 'Error',
   status,
   detail,
   code,
-  ...extra,
 });
 
 const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^a-zA-Z0-9]+/g, '_').toLowerCase();
