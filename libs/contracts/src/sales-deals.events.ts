@@ -110,6 +110,8 @@ export const ContractDraftedData = z.object({
   opportunityId: z.string().optional(),
   quoteId: z.string().optional(),
   quoteVersion: z.number().int().optional(),
+  /** The customer's contact for the contract (the primary contact on signing); else the opportunity's. */
+  contactId: z.string().optional(),
   ownerId: z.string(),
   total: Money,
   taxMinor: MinorUnits,
@@ -143,6 +145,19 @@ export type ContractSignedData = z.infer<typeof ContractSignedData>;
 export const ContractCancelledData = z.object({ contractId: z.string(), reason: z.string().min(1).max(500), cancelledAt: z.iso.datetime() });
 export type ContractCancelledData = z.infer<typeof ContractCancelledData>;
 
+/**
+ * A contract number was taken from a tenant's yearly sequence (`contractnumbers-<tenantId>-<year>`).
+ * Internal to sales: it makes numbers unique per tenant under concurrent drafting.
+ */
+export const ContractNumberAllocatedData = z.object({
+  contractId: z.string(),
+  contractNumber: z.string().min(1).max(50),
+  year: z.number().int().min(1970).max(9999),
+  sequence: z.number().int().min(1),
+  allocatedAt: z.iso.datetime(),
+});
+export type ContractNumberAllocatedData = z.infer<typeof ContractNumberAllocatedData>;
+
 export const SalesDealEventType = {
   QuoteDrafted: 'sales.QuoteDrafted',
   QuoteRevised: 'sales.QuoteRevised',
@@ -156,6 +171,7 @@ export const SalesDealEventType = {
   ContractDrafted: 'sales.ContractDrafted',
   ContractSigned: 'sales.ContractSigned',
   ContractCancelled: 'sales.ContractCancelled',
+  ContractNumberAllocated: 'sales.ContractNumberAllocated',
 } as const;
 
 export type QuoteEvent =
@@ -174,5 +190,8 @@ export type ContractEvent =
   | { type: typeof SalesDealEventType.ContractSigned; data: ContractSignedData }
   | { type: typeof SalesDealEventType.ContractCancelled; data: ContractCancelledData };
 
+export type ContractNumberEvent = { type: typeof SalesDealEventType.ContractNumberAllocated; data: ContractNumberAllocatedData };
+
 export const quoteStream = (quoteId: string): string => `quote-${quoteId}`;
 export const contractStream = (contractId: string): string => `contract-${contractId}`;
+export const contractNumberStream = (tenantId: string, year: number): string => `contractnumbers-${tenantId}-${year}`;
