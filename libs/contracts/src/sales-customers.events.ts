@@ -148,6 +148,36 @@ export const LeadConversionRecordedData = z.object({
 });
 export type LeadConversionRecordedData = z.infer<typeof LeadConversionRecordedData>;
 
+/** Which rule a match key belongs to (accounts: e-mail, phone, company name; contacts: e-mail, phone, name within the account). */
+export const MatchKeyRule = z.enum(['email', 'phone', 'company_name', 'person_email', 'person_phone', 'name_in_account']);
+export type MatchKeyRule = z.infer<typeof MatchKeyRule>;
+
+/**
+ * The duplicate index: one small stream per (tenant, record kind, match key), named by a hash of
+ * the key (`accountkey-<tenant>-<hash>`, `contactkey-<tenant>-<hash>`), so the raw e-mail or phone
+ * never appears in it. A key belongs to the record that claimed it first (expected revision "no
+ * stream"); a merge re-points it at the survivor.
+ */
+export const MatchKeyClaimedData = z.object({
+  kind: z.enum(['account', 'contact']),
+  rule: MatchKeyRule,
+  ownerId: z.string(),
+  /** The owner before: the merged record (reason `merged`) or an abandoned claim's owner (`abandoned_claim`). */
+  previousOwnerId: z.string().optional(),
+  reason: z.enum(['created', 'updated', 'merged', 'abandoned_claim']),
+  claimedAt: z.iso.datetime(),
+});
+export type MatchKeyClaimedData = z.infer<typeof MatchKeyClaimedData>;
+
+/** The owner no longer has the value behind the key (it was changed or cleared); anyone may claim it again. */
+export const MatchKeyReleasedData = z.object({
+  kind: z.enum(['account', 'contact']),
+  rule: MatchKeyRule,
+  ownerId: z.string(),
+  releasedAt: z.iso.datetime(),
+});
+export type MatchKeyReleasedData = z.infer<typeof MatchKeyReleasedData>;
+
 export const SalesCustomerEventType = {
   AccountCreated: 'sales.AccountCreated',
   AccountUpdated: 'sales.AccountUpdated',
@@ -158,6 +188,8 @@ export const SalesCustomerEventType = {
   ContactsMerged: 'sales.ContactsMerged',
   ContactMergedInto: 'sales.ContactMergedInto',
   LeadConversionRecorded: 'sales.LeadConversionRecorded',
+  MatchKeyClaimed: 'sales.MatchKeyClaimed',
+  MatchKeyReleased: 'sales.MatchKeyReleased',
 } as const;
 
 export type AccountEvent =
@@ -173,6 +205,10 @@ export type ContactEvent =
   | { type: typeof SalesCustomerEventType.ContactMergedInto; data: RecordMergedIntoData };
 
 export type LeadConversionEvent = { type: typeof SalesCustomerEventType.LeadConversionRecorded; data: LeadConversionRecordedData };
+
+export type MatchKeyEvent =
+  | { type: typeof SalesCustomerEventType.MatchKeyClaimed; data: MatchKeyClaimedData }
+  | { type: typeof SalesCustomerEventType.MatchKeyReleased; data: MatchKeyReleasedData };
 
 export const accountStream = (accountId: string): string => `account-${accountId}`;
 export const contactStream = (contactId: string): string => `contact-${contactId}`;

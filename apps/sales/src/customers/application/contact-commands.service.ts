@@ -1,0 +1,96 @@
+import { contactStream, idFromKey, newId, type ContactEvent } from '@crm/contracts';
+import { handleCommand, loadAggregate, type Clock, type CommandResult } from '@crm/domain';
+import type { EventStore } from '@crm/eventstore';
+import { commandMetadata, commandOptions, CLOCK, EVENT_STORE, type RequestContext } from '@crm/nest-kit';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ContactCommand } from '../domain/contact.commands';
+import { contactDecider, type ContactState, type ExistingContact } from '../domain/contact.decider';
+import { CustomerError } from '../domain/customer.errors';
+import { contactMatchKeys, keyChanges } from '../domain/match-keys';
+import { applyChanges } from '../domain/profile-changes';
+import type { CheckContactDuplicatesBody, CreateContactBody, UpdateContactBody } from '../http/contact.dto';
+import { loadRecord } from './customer-records';
+import { MatchKeyIndex, type IndexScope } from './match-key-index';
+import { mergeRecords, type MergeSpec } from './record-merge';
+
+type Result = CommandResult<ContactEvent, ContactState>;
+
+const MERGE: MergeSpec<ContactCommand, ContactEvent, ContactState> = {
+  kind: 'contact',
+  decider: contactDecider,
+  stream: contactStream,
+  mergeInto: (data) => ({ type: 'MergeContactInto', data }),
+  absorb: (data) => ({ type: 'AbsorbContact', data }),
+};
+
+@Injectable()
+export class ContactCommandsService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly index: MatchKeyIndex,
+  ) {}
+
+  /** Like an account create: keys first, then `ContactCreated`; the account it names must exist and not be merged (422). */
+  async create(ctx: RequestContext, { onDuplicate, ...profile }: CreateContactBody): Promise<Result & { contactId: string }> {
+    const contactId = ctx.idempotencyKey ? idFromKey(ctx.tenantId, 'contact', ctx.idempotencyKey) : newId();
+    const alreadyCreated = ctx.idempotencyKey !== undefined && (await loadRecord(this.store, ctx.tenantId, 'contact', contactId)) !== undefined;
+    if (!alreadyCreated) {
+      await this.checkAccount(ctx, profile.accountId);
+      const keys = contactMatchKeys(profile);
+      if (onDuplicate === 'create') await this.index.claimFree(this.scope(ctx), 'contact', keys, contactId, 'created');
+      else await this.index.claimAll(this.scope(ctx), 'contact', keys, contactId, 'created');
+    }
+    const result = await this.run(ctx, contactId, { type: 'CreateContact', data: { contactId, ...profile, now: this.clock.now() } });
+    return { ...result, contactId };
+  }
+
+  async update(ctx: RequestContext, contactId: string, { onDuplicate, ...changes }: UpdateContactBody): Promise<Result> {
+    const { state } = await this.get(ctx, contactId);
+    const before = contactMatchKeys(state);
+    if (state.status === 'active') {
+      if (changes.accountId) await this.checkAccount(ctx, changes.accountId);
+      if (onDuplicate === 'reject') {
+        await this.index.assertFree(ctx.tenantId, 'contact', keyChanges(before, contactMatchKeys(applyChanges(state, changes))).added, contactId);
+      }
+    }
+    const result = await this.run(ctx, contactId, { type: 'UpdateContact', data: { contactId, changes, now: this.clock.now() } });
+    const after = contactMatchKeys(result.state as ExistingContact);
+    await this.index.claimFree(this.scope(ctx), 'contact', after, contactId, 'updated');
+    await this.index.release(this.scope(ctx), 'contact', keyChanges(before, after).removed, contactId);
+    return result;
+  }
+
+  merge(ctx: RequestContext, survivorId: string, mergedId: string): Promise<Result> {
+    return mergeRecords(this.store, this.index, MERGE, ctx, survivorId, mergedId, this.clock.now());
+  }
+
+  async duplicates(ctx: RequestContext, profile: CheckContactDuplicatesBody) {
+    const matches = await this.index.matches(ctx.tenantId, 'contact', contactMatchKeys(profile));
+    return Promise.all(matches.map(async (m) => ({ ...m, name: (await loadRecord(this.store, ctx.tenantId, 'contact', m.id))!.name })));
+  }
+
+  async get(ctx: RequestContext, contactId: string): Promise<{ state: ExistingContact; revision: number }> {
+    const { state, revision } = await loadAggregate(this.store, contactStream(contactId), contactDecider, ctx.tenantId);
+    if (state.status === 'none') throw new CustomerError('contact_not_found', `contact ${contactId} does not exist`);
+    return { state, revision };
+  }
+
+  /** A contact belongs to an existing, unmerged account of the tenant. */
+  private async checkAccount(ctx: RequestContext, accountId: string | undefined): Promise<void> {
+    if (accountId === undefined) return;
+    const account = await loadRecord(this.store, ctx.tenantId, 'account', accountId);
+    if (!account) throw new CustomerError('unknown_account', `account ${accountId} does not exist`, { accountId });
+    if (account.status === 'merged') {
+      throw new CustomerError('account_merged', `account ${accountId} was merged into ${account.mergedInto}`, { survivorId: account.mergedInto });
+    }
+  }
+
+  private scope(ctx: RequestContext): IndexScope {
+    return { tenantId: ctx.tenantId, metadata: commandMetadata(ctx) };
+  }
+
+  private run(ctx: RequestContext, contactId: string, command: ContactCommand): Promise<Result> {
+    return handleCommand(this.store, contactStream(contactId), contactDecider, command, commandOptions(ctx));
+  }
+}
