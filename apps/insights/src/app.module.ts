@@ -7,6 +7,7 @@ import { createInsightsReadModel, type InsightsReadModel } from './insights-read
 import { INSIGHTS_CONSUMER, INSIGHTS_READ_MODEL } from './insights.tokens';
 import { LeadQueryController } from './lead/http/lead-query.controller';
 import { ReportsController } from './reports/http/reports.controller';
+import { SalesReportsController } from './sales/http/sales-reports.controller';
 
 type ConsumerRuntime = { consumer: EventConsumer; readiness: ReadinessCheck[]; close: () => Promise<void>; pool?: Pool };
 
@@ -86,7 +87,7 @@ export class AppModule {
           ],
         }),
       ],
-      controllers: [LeadQueryController, ReportsController],
+      controllers: [LeadQueryController, ReportsController, SalesReportsController],
     };
   }
 }

@@ -5,14 +5,22 @@ import { createLeadQuery, type LeadQuery } from './lead/lead.query';
 import { createCampaignReportProjection, type CampaignReportProjection } from './reports/campaign/campaign.projection';
 import { createLeadFunnelProjection, type LeadFunnelProjection } from './reports/funnel/lead-funnel.projection';
 import { createReportsQuery, type ReportsQuery } from './reports/reports.query';
+import { createSalesReportsProjection, type SalesReportsProjection } from './sales/sales-reports.projection';
+import { createSalesReportsQuery, type SalesReportsQuery } from './sales/sales-reports.query';
 
 export type InsightsReadModel = {
   prisma: InsightsPrisma;
   /** Queries, one per feature. */
   leads: LeadQuery;
   reports: ReportsQuery;
+  sales: SalesReportsQuery;
   /** Projections, one per read model. */
-  projections: { leadReadModel: LeadReadModelProjection; leadFunnel: LeadFunnelProjection; campaignReport: CampaignReportProjection };
+  projections: {
+    leadReadModel: LeadReadModelProjection;
+    leadFunnel: LeadFunnelProjection;
+    campaignReport: CampaignReportProjection;
+    salesReports: SalesReportsProjection;
+  };
   /** Starts every projection on `consumer` (one durable consumer each). */
   startProjections(consumer: EventConsumer): Promise<RunningConsumer[]>;
   /** Closes the connection pool (stop the running consumers first). */
@@ -28,11 +36,13 @@ export const createInsightsReadModel = (databaseUrl: string, options: InsightsPr
   const leadReadModel = createLeadReadModelProjection(prisma);
   const leadFunnel = createLeadFunnelProjection(prisma);
   const campaignReport = createCampaignReportProjection(prisma);
-  const projections = { leadReadModel, leadFunnel, campaignReport };
+  const salesReports = createSalesReportsProjection(prisma);
+  const projections = { leadReadModel, leadFunnel, campaignReport, salesReports };
   return {
     prisma,
     leads: createLeadQuery(prisma),
     reports: createReportsQuery(prisma),
+    sales: createSalesReportsQuery(prisma),
     projections,
     startProjections: async (consumer) => Promise.all(Object.values(projections).map((p) => consumer.start(p.consumer, p.handle))),
     close: () => prisma.$disconnect(),

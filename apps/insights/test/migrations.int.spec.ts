@@ -15,6 +15,14 @@ const INSIGHTS_TABLES = [
   'lead_funnel_fact',
   'lead_touch',
   'projection_checkpoint',
+  'sales_activity',
+  'sales_opportunity',
+  'sales_pipeline',
+  'sales_settings',
+  'sales_stage_visit',
+  'sales_target',
+  'sales_team',
+  'sales_team_member',
   'won_deal',
 ];
 
@@ -94,9 +102,10 @@ describe('insights migrations (checked in under apps/insights/prisma/migrations)
       async () => {
         const { applied } = await migrateInsights(db.url);
 
-        expect(applied).toHaveLength(2);
+        expect(applied).toHaveLength(3);
         expect(applied[0]).toMatch(/^\d{14}_init$/);
         expect(applied[1]).toMatch(/^\d{14}_reports$/);
+        expect(applied[2]).toMatch(/^\d{14}_sales_reports$/);
         expect(await tablesIn(db.url, 'insights')).toEqual(INSIGHTS_TABLES);
         expect(await tablesIn(db.url, 'public')).toEqual([]);
         expect(await appliedMigrations(db.url)).toEqual(applied);
@@ -121,7 +130,7 @@ describe('insights migrations (checked in under apps/insights/prisma/migrations)
         const fresh = await createTestDatabase('insights_migrate_race');
         try {
           const runs = await Promise.all([migrateInsights(fresh.url), migrateInsights(fresh.url), migrateInsights(fresh.url)]);
-          expect(runs.flatMap((r) => r.applied)).toHaveLength(2);
+          expect(runs.flatMap((r) => r.applied)).toHaveLength(3);
           expect(await tablesIn(fresh.url, 'insights')).toEqual(INSIGHTS_TABLES);
         } finally {
           await fresh.drop();
