@@ -25,8 +25,8 @@ const touch = (leadId: string, touchpointId: string, at: number, type: 'email_cl
 //   day 30 pricing page   web       (none)
 // Deal D2: 300,000 fen, won day 25, lead L2 captured day 20 via social, camp-B (one touch).
 // Deal D3: 50,000 fen, won day 10, no lead → unattributed.
-// Sales events do not exist yet: the deals are inserted into `insights.won_deal` directly, as the
-// sales projection will.
+// The deals are inserted into `insights.won_deal` directly, so the attribution arithmetic is tested on
+// its own; apps/insights/src/sales shows the sales projection filling the same table from OpportunityWon.
 const tenant = `t-${newId()}`;
 const otherTenant = `t-${newId()}`;
 const L1 = newId();

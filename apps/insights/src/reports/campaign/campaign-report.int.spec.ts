@@ -111,7 +111,7 @@ describe('campaign metrics', () => {
     ]);
   });
 
-  it('revenue and ROI from won deals (inserted directly: the sales projection will fill `won_deal`)', async () => {
+  it('revenue and ROI from won deals (rows inserted directly; the sales projection’s own spec fills them from OpportunityWon)', async () => {
     // 1,500,000 fen won from a camp-A lead; a USD deal is not added to a CNY campaign.
     await readModel.prisma.wonDeal.createMany({
       data: [
