@@ -5,11 +5,14 @@ import {
   LeadReturnedToPoolData, RepLeadDroppedData, RepLeadTakenData, RoundRobinAdvancedData,
 } from './lead-assignment.events';
 import { LeadAttributesUpdatedData, LeadBecameHotData, LeadCooledData, LeadScoreChangedData } from './lead-scoring.events';
-import { LeadCapturedData, LeadConvertedData, LeadDisqualifiedData, LeadEventType, LeadQualifiedData, TouchpointRecordedData } from './leads.events';
+import {
+  LeadCapturedData, LeadConversionConfirmedData, LeadConvertedData, LeadDisqualifiedData, LeadEventType, LeadMatchKeyEventType, LeadMatchKeyPointedData, LeadMergedIntoData,
+  LeadQualifiedData, LeadRecapturedData, LeadsMergedData, TouchpointRecordedData,
+} from './leads.events';
 import { ScoringRulesChangedData, ScoringRulesEventType } from './scoring-rules.events';
 import {
   AccountCreatedData, AccountUpdatedData, ContactCreatedData, ContactUpdatedData, LeadConversionRecordedData, RecordMergedIntoData, RecordsMergedData,
-  SalesCustomerEventType as SC,
+  SalesCustomerEventType as SC, MatchKeyClaimedData, MatchKeyReleasedData,
 } from './sales-customers.events';
 import {
   OpportunityCreatedData, OpportunityLostData, OpportunityReopenedData, OpportunityStageChangedData, OpportunityStalledData, OpportunityUpdatedData,
@@ -20,7 +23,7 @@ import {
   TaskReminderDueData, TaskRescheduledData,
 } from './sales-work.events';
 import {
-  ContractCancelledData, ContractDraftedData, ContractSignedData, QuoteApprovalDecisionData, QuoteApprovalRequestedData, QuoteApprovedData,
+  ContractCancelledData, ContractDraftedData, ContractNumberAllocatedData, ContractSignedData, QuoteApprovalDecisionData, QuoteApprovalRequestedData, QuoteApprovedData,
   QuoteStatusData, QuoteVersionData, SalesDealEventType as SD,
 } from './sales-deals.events';
 
@@ -45,6 +48,11 @@ export const eventSchemas: Record<string, EventSchema> = {
   [LeadEventType.LeadBecameHot]: { version: 1, data: LeadBecameHotData, description: 'A lead’s score reached the hot threshold: route it first and alert its owner.' },
   [LeadEventType.LeadCooled]: { version: 1, data: LeadCooledData, description: 'A lead’s score fell below the hot threshold.' },
   [LeadEventType.TouchpointRecorded]: { version: 1, data: TouchpointRecordedData, description: 'A behaviour touchpoint (page view, download, e-mail click, …) was recorded on a lead.' },
+  [LeadEventType.LeadRecaptured]: { version: 1, data: LeadRecapturedData, description: 'A capture matched an open lead (same e-mail, phone, or company and name) and attached to it instead of creating a twin.' },
+  [LeadEventType.LeadsMerged]: { version: 1, data: LeadsMergedData, description: 'On the surviving lead: another lead was merged into it; both histories are kept.' },
+  [LeadEventType.LeadMergedInto]: { version: 1, data: LeadMergedIntoData, description: 'On the merged lead: its id now redirects to the survivor; it accepts no more commands.' },
+  [LeadEventType.LeadConversionConfirmed]: { version: 1, data: LeadConversionConfirmedData, description: 'Sales confirmed a conversion: the account, contact and opportunity now standing for the lead (created or linked).' },
+  [LeadMatchKeyEventType.LeadMatchKeyPointed]: { version: 1, data: LeadMatchKeyPointedData, description: 'Internal de-duplication index: a match key (e-mail, phone, company + name; hashed) now belongs to a lead.' },
   [ScoringRulesEventType.ScoringRulesChanged]: { version: 1, data: ScoringRulesChangedData, description: 'A tenant’s lead-scoring rule set was replaced (next version); its leads are re-scored from their history.' },
   [LeadAssignmentEventType.LeadAssigned]: { version: 1, data: LeadAssignedData, description: 'A lead was given an owner: manually, round-robin or by an assignment rule (re-assignment names the previous owner).' },
   [LeadAssignmentEventType.LeadClaimed]: { version: 1, data: LeadClaimedData, description: 'A rep claimed a lead from the pool (公海), within the per-rep cap.' },
@@ -72,6 +80,8 @@ export const eventSchemas: Record<string, EventSchema> = {
   [SC.ContactsMerged]: { version: 1, data: RecordsMergedData, description: 'On the surviving contact: another contact was merged into it.' },
   [SC.ContactMergedInto]: { version: 1, data: RecordMergedIntoData, description: 'On the merged contact: its id now redirects to the survivor; its history stays.' },
   [SC.LeadConversionRecorded]: { version: 1, data: LeadConversionRecordedData, description: 'Sales handled a lead conversion: the account, contact and opportunity now standing for the lead (created or linked).' },
+  [SC.MatchKeyClaimed]: { version: 1, data: MatchKeyClaimedData, description: 'Internal to the duplicate index: an account or contact owns a match key (first claim, or re-pointed by a merge).' },
+  [SC.MatchKeyReleased]: { version: 1, data: MatchKeyReleasedData, description: 'Internal to the duplicate index: the owner no longer has the value behind a match key.' },
   [SP.PipelineDefined]: { version: 1, data: PipelineDefinedData, description: 'A pipeline and its ordered stages with win probabilities were defined or redefined.' },
   [SP.SalesSettingsChanged]: { version: 1, data: SalesSettingsChangedData, description: 'A tenant’s sales settings changed: lost reasons, stalled-deal rules, discount approval policy, currency, tax.' },
   [SP.SalesTeamDefined]: { version: 1, data: SalesTeamDefinedData, description: 'A sales team, its manager and members were defined.' },
@@ -103,6 +113,7 @@ export const eventSchemas: Record<string, EventSchema> = {
   [SD.ContractDrafted]: { version: 1, data: ContractDraftedData, description: 'A contract/order was drafted from an accepted quote or directly, with its payment plan.' },
   [SD.ContractSigned]: { version: 1, data: ContractSignedData, description: 'A contract was signed: billing creates the payment plan, service starts onboarding, finance is told.' },
   [SD.ContractCancelled]: { version: 1, data: ContractCancelledData, description: 'A contract was cancelled before or after signing, with a reason.' },
+  [SD.ContractNumberAllocated]: { version: 1, data: ContractNumberAllocatedData, description: 'A contract number was taken from the tenant’s yearly sequence (internal to sales).' },
   [CampaignEventType.EngagementRecorded]: { version: 1, data: EngagementRecordedData, description: 'A lead was sent, opened, clicked or converted by a campaign, with its A/B variant.' },
 };
 

@@ -115,6 +115,74 @@ export const TouchpointRecordedData = z.object({
 });
 export type TouchpointRecordedData = z.infer<typeof TouchpointRecordedData>;
 
+/** Which identity rule matched a capture to an existing lead (`@crm/identity`). */
+export const LeadMatchRule = z.enum(['email', 'phone', 'company_and_name']);
+export type LeadMatchRule = z.infer<typeof LeadMatchRule>;
+
+/**
+ * A capture matched an open lead and attached to it instead of creating a twin: the new
+ * source (channel, UTM, campaign, referrer, form), consents, and the person's fields as
+ * submitted. `added` holds the fields the lead did not have yet and takes from this capture;
+ * fields it already has are never overwritten by a capture.
+ */
+export const LeadRecapturedData = z.object({
+  leadId: z.string(),
+  name: z.string().min(1).max(200),
+  company: z.string().max(300).optional(),
+  email: z.string().max(320).optional(),
+  phone: z.string().max(40).optional(),
+  source: LeadCapturedData.shape.source,
+  consents: z.array(Consent).optional(),
+  matchedOn: LeadMatchRule,
+  added: z.object({ company: z.string().max(300).optional(), email: z.string().max(320).optional(), phone: z.string().max(40).optional() }).optional(),
+  recapturedAt: z.iso.datetime(),
+});
+export type LeadRecapturedData = z.infer<typeof LeadRecapturedData>;
+
+/** On the surviving lead: another lead was merged into it (both histories stay on their own streams). */
+export const LeadsMergedData = z.object({
+  /** The survivor (this stream's lead). */
+  leadId: z.string(),
+  mergedId: z.string(),
+  mergedBy: z.string().optional(),
+  mergedAt: z.iso.datetime(),
+});
+export type LeadsMergedData = z.infer<typeof LeadsMergedData>;
+
+/** On the merged lead: its id now redirects to the survivor; it accepts no more commands. */
+export const LeadMergedIntoData = z.object({
+  /** The merged lead (this stream's lead). */
+  leadId: z.string(),
+  survivorId: z.string(),
+  mergedBy: z.string().optional(),
+  mergedAt: z.iso.datetime(),
+});
+export type LeadMergedIntoData = z.infer<typeof LeadMergedIntoData>;
+
+/** Sales told leads what stands for the converted lead now (from `sales.LeadConversionRecorded`). */
+export const LeadConversionConfirmedData = z.object({
+  leadId: z.string(),
+  accountId: z.string(),
+  account: z.enum(['created', 'linked']),
+  contactId: z.string(),
+  contact: z.enum(['created', 'linked']),
+  opportunityId: z.string().optional(),
+  confirmedAt: z.iso.datetime(),
+});
+export type LeadConversionConfirmedData = z.infer<typeof LeadConversionConfirmedData>;
+
+/**
+ * On a match-key stream (`leadkey-<tenant>-<sha256 of the key>`): the lead that key now belongs
+ * to. The key itself (an e-mail, a phone) is not stored: only its hash, in the stream name.
+ */
+export const LeadMatchKeyPointedData = z.object({
+  leadId: z.string(),
+  rule: LeadMatchRule,
+  previousLeadId: z.string().optional(),
+  at: z.iso.datetime(),
+});
+export type LeadMatchKeyPointedData = z.infer<typeof LeadMatchKeyPointedData>;
+
 /** Event type names of the leads context, `leads.<EventName>`. */
 export const LeadEventType = {
   LeadCaptured: 'leads.LeadCaptured',
@@ -123,6 +191,10 @@ export const LeadEventType = {
   LeadConverted: 'leads.LeadConverted',
   TouchpointRecorded: 'leads.TouchpointRecorded',
   LeadAttributesUpdated: 'leads.LeadAttributesUpdated',
+  LeadRecaptured: 'leads.LeadRecaptured',
+  LeadsMerged: 'leads.LeadsMerged',
+  LeadMergedInto: 'leads.LeadMergedInto',
+  LeadConversionConfirmed: 'leads.LeadConversionConfirmed',
   ...LeadScoringEventType,
   ...LeadAssignmentEventType,
 } as const;
@@ -134,8 +206,22 @@ export type LeadEvent =
   | { type: typeof LeadEventType.LeadConverted; data: LeadConvertedData }
   | { type: typeof LeadEventType.TouchpointRecorded; data: TouchpointRecordedData }
   | { type: typeof LeadEventType.LeadAttributesUpdated; data: LeadAttributesUpdatedData }
+  | { type: typeof LeadEventType.LeadRecaptured; data: LeadRecapturedData }
+  | { type: typeof LeadEventType.LeadsMerged; data: LeadsMergedData }
+  | { type: typeof LeadEventType.LeadMergedInto; data: LeadMergedIntoData }
+  | { type: typeof LeadEventType.LeadConversionConfirmed; data: LeadConversionConfirmedData }
   | LeadScoringEvent
   | LeadAssignmentEvent;
 
 /** Stream of one lead. */
 export const leadStream = (leadId: string): string => `lead-${leadId}`;
+
+/**
+ * The de-duplication index's own event, kept out of `LeadEventType` so that consumers of lead
+ * events (the insights read models filter on its values) are not sent every capture's key claims.
+ */
+export const LeadMatchKeyEventType = { LeadMatchKeyPointed: 'leads.LeadMatchKeyPointed' } as const;
+
+/** A match-key stream: `keyHash` is the hex SHA-256 of an `@crm/identity` match key. */
+export type LeadMatchKeyEvent = { type: typeof LeadMatchKeyEventType.LeadMatchKeyPointed; data: LeadMatchKeyPointedData };
+export const leadMatchKeyStream = (tenantId: string, keyHash: string): string => `leadkey-${tenantId}-${keyHash}`;

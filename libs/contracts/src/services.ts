@@ -6,7 +6,7 @@
  */
 export const SERVICES = [
   { name: 'gateway', port: 3100, eventSourced: false, consumes: false },
-  { name: 'leads', port: 3101, eventSourced: true, consumes: false },
+  { name: 'leads', port: 3101, eventSourced: true, consumes: true },
   { name: 'sales', port: 3102, eventSourced: true, consumes: true },
   { name: 'service', port: 3103, eventSourced: true, consumes: false },
   { name: 'billing', port: 3104, eventSourced: true, consumes: false },

@@ -94,6 +94,23 @@ describe('lead read model projection', () => {
     });
   });
 
+  it('a recapture fills in the fields the lead lacked; a merged lead leaves the list (its survivor stands for it)', async () => {
+    const tenant = `t-${newId()}`;
+    const [survivor, loser] = [newId(), newId()];
+    await project([
+      recorded(tenant, captured(survivor)),
+      recorded(tenant, captured(loser, '2025-03-01T11:00:00.000Z', 'Ada L.')),
+      recorded(tenant, {
+        type: LeadEventType.LeadRecaptured,
+        data: { leadId: survivor, name: 'Ada', phone: '+8613800138000', source: { channel: 'import' }, matchedOn: 'email', added: { phone: '+8613800138000' }, recapturedAt: '2025-03-02T08:00:00.000Z' },
+      }),
+      recorded(tenant, { type: LeadEventType.LeadMergedInto, data: { leadId: loser, survivorId: survivor, mergedAt: '2025-03-02T09:00:00.000Z' } }),
+    ]);
+    expect(await readModel.leads.findLead(tenant, survivor)).toMatchObject({ name: 'Ada Lovelace', phone: '+8613800138000', status: 'captured' });
+    expect(await readModel.leads.findLead(tenant, loser)).toBeUndefined();
+    expect(await readModel.prisma.lead.count({ where: { tenantId: tenant } })).toBe(1);
+  });
+
   it('replaying the same events is a no-op: rows and checkpoint unchanged, every event skipped', async () => {
     const tenant = `t-${newId()}`;
     const [a, b] = [newId(), newId()];

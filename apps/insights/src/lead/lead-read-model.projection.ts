@@ -3,7 +3,9 @@ import {
   LeadConvertedData,
   LeadDisqualifiedData,
   LeadEventType,
+  LeadMergedIntoData,
   LeadQualifiedData,
+  LeadRecapturedData,
   type RecordedEvent,
 } from '@crm/contracts';
 import type { ConsumerOptions, DeliveryContext, EventHandler, SourceContext } from '@crm/messaging';
@@ -116,6 +118,18 @@ const applyLeadEvent = async (tx: ProjectionTransaction, event: RecordedEvent): 
         opportunityId: data.opportunityId ?? null,
         convertedAt: new Date(data.convertedAt),
       });
+    }
+    case LeadEventType.LeadRecaptured: {
+      // A capture that attached to this lead fills in the contact fields it lacked.
+      const data = LeadRecapturedData.parse(event.data);
+      if (!data.added) return;
+      return changeLead(tx, event, tenantOf(event), data.leadId, data.added);
+    }
+    case LeadEventType.LeadMergedInto: {
+      // The merged lead lives on in its survivor: listing it as well would count the person twice.
+      const data = LeadMergedIntoData.parse(event.data);
+      await tx.lead.deleteMany({ where: { tenantId: tenantOf(event), id: data.leadId } });
+      return;
     }
     default:
       // Another leads event this read model does not show: only the checkpoint moves.

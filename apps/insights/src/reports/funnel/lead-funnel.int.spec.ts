@@ -171,6 +171,33 @@ describe('lead funnel report', () => {
     expect(await readModel.prisma.leadTouch.count({ where: { tenantId: tenant } })).toBe(12);
   });
 
+  it('counts a recapture as a touch of the lead, and a merged lead once: the survivor takes over its touches', async () => {
+    const mergeTenant = `t-${newId()}`;
+    const [survivor, loser] = [newId(), newId()];
+    const recapture: LeadEvent = {
+      type: LeadEventType.LeadRecaptured,
+      data: { leadId: survivor, name: 'Lead', source: { channel: 'email', campaignId: 'camp-R' }, matchedOn: 'email', recapturedAt: dayIso(1) },
+    };
+    const events = [
+      captured(survivor, 0, 'web_form', 'camp-A'),
+      captured(loser, 0.25, 'email', 'camp-B'),
+      { type: LeadEventType.TouchpointRecorded, data: { leadId: loser, touchpointId: 'tp-l', type: 'page_view', at: dayIso(0.5), recordedAt: dayIso(0.5) } } as LeadEvent,
+      recapture,
+      { type: LeadEventType.LeadMergedInto, data: { leadId: loser, survivorId: survivor, mergedAt: dayIso(2) } } as LeadEvent,
+    ].map((event) => recorded(mergeTenant, event));
+    for (const event of events) await readModel.projections.leadFunnel.project(event);
+
+    expect((await readModel.reports.leadFunnel(mergeTenant, { groupBy: 'channel' })).total).toMatchObject({ captured: 1 });
+    const touches = await readModel.prisma.leadTouch.findMany({ where: { tenantId: mergeTenant }, orderBy: { at: 'asc' } });
+    expect(touches.map((t) => [t.leadId, t.touchpointId, t.kind, t.channel, t.campaignId])).toEqual([
+      [survivor, CAPTURE_TOUCHPOINT_ID, 'capture', 'web_form', 'camp-A'],
+      [survivor, `${CAPTURE_TOUCHPOINT_ID}:${loser}`, 'capture', 'email', 'camp-B'],
+      [survivor, 'tp-l', 'page_view', 'web', null],
+      [survivor, `${CAPTURE_TOUCHPOINT_ID}:${events[3].id}`, 'capture', 'email', 'camp-R'],
+    ]);
+    for (const event of events) expect(await readModel.projections.leadFunnel.project(event)).toBe('skipped');
+  });
+
   it('a step of a lead that was never captured fails the delivery (retried, then dead-lettered)', async () => {
     await expect(readModel.projections.leadFunnel.project(recorded(tenant, qualified(newId(), 1)))).rejects.toMatchObject({ code: 'lead_not_projected' });
   });

@@ -3,7 +3,9 @@ import {
   LeadConvertedData,
   LeadDisqualifiedData,
   LeadEventType,
+  LeadMergedIntoData,
   LeadQualifiedData,
+  LeadRecapturedData,
   TouchpointRecordedData,
   type RecordedEvent,
   type TouchpointType,
@@ -28,6 +30,8 @@ const HANDLED = [
   LeadEventType.LeadDisqualified,
   LeadEventType.LeadConverted,
   LeadEventType.TouchpointRecorded,
+  LeadEventType.LeadRecaptured,
+  LeadEventType.LeadMergedInto,
 ];
 
 export const leadFunnelConsumer: ConsumerOptions = {
@@ -103,6 +107,36 @@ const applyEvent = async (tx: ProjectionTransaction, event: RecordedEvent): Prom
         ],
         skipDuplicates: true,
       });
+      return;
+    }
+    case LeadEventType.LeadRecaptured: {
+      // The person came back through a channel or campaign: a touch like the capture, not a new lead.
+      const data = LeadRecapturedData.parse(event.data);
+      await tx.leadTouch.createMany({
+        data: [{
+          tenantId: tenantOf(event), leadId: data.leadId, touchpointId: `${CAPTURE_TOUCHPOINT_ID}:${event.id}`, kind: 'capture',
+          channel: data.source.channel, campaignId: data.source.campaignId ?? null, at: new Date(data.recapturedAt),
+        }],
+        skipDuplicates: true,
+      });
+      return;
+    }
+    case LeadEventType.LeadMergedInto: {
+      // The survivor takes over the merged lead's touches (its capture under its own id) and the
+      // merged lead leaves the funnel, so the person is counted once.
+      const tenantId = tenantOf(event);
+      const data = LeadMergedIntoData.parse(event.data);
+      const touches = await tx.leadTouch.findMany({ where: { tenantId, leadId: data.leadId } });
+      await tx.leadTouch.createMany({
+        data: touches.map((touch) => ({
+          ...touch,
+          leadId: data.survivorId,
+          touchpointId: touch.touchpointId === CAPTURE_TOUCHPOINT_ID ? `${CAPTURE_TOUCHPOINT_ID}:${data.leadId}` : touch.touchpointId,
+        })),
+        skipDuplicates: true,
+      });
+      await tx.leadTouch.deleteMany({ where: { tenantId, leadId: data.leadId } });
+      await tx.leadFunnelFact.deleteMany({ where: { tenantId, leadId: data.leadId } });
       return;
     }
     case LeadEventType.LeadQualified: {

@@ -3,7 +3,7 @@ import {
 } from '@crm/contracts';
 import { DomainError, handleCommand, loadAggregate, type Clock, type CommandOptions, type CommandResult } from '@crm/domain';
 import type { EventStore } from '@crm/eventstore';
-import { commandMetadata, commandOptions, EVENT_STORE, type RequestContext } from '@crm/nest-kit';
+import { commandMetadata, commandOptions, EVENT_STORE, TIMER_CLOCK, TIMER_STORE, type RequestContext } from '@crm/nest-kit';
 import type { TimerStore } from '@crm/scheduler';
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
@@ -15,7 +15,6 @@ import { assignmentSettingsDecider, type AssignmentSettingsState } from '../doma
 import { AssignmentError } from '../domain/assignment.errors';
 import { repLeadsDecider, type RepLeadsCommand } from '../domain/rep-leads.decider';
 import { pickedRep, roundRobinDecider } from '../domain/round-robin.decider';
-import { ASSIGNMENT_CLOCK, TIMER_STORE } from './assignment.tokens';
 
 export const RETURN_TO_POOL = 'leads.ReturnLeadToPool';
 const DAY_MS = 86_400_000;
@@ -24,6 +23,9 @@ const DAY_MS = 86_400_000;
 export const ReturnToPoolPayload = z.object({ leadId: z.string(), activityAt: z.iso.datetime() });
 
 export const returnToPoolTimerId = (leadId: string): string => `lead-${leadId}:return-to-pool`;
+
+/** Who hot-lead routing's events are attributed to. */
+export const HOT_LEAD_ROUTING_ACTOR = 'service:leads.hot-lead-routing';
 
 type LeadResult = CommandResult<LeadEvent, LeadState>;
 type OpenLead = Exclude<LeadState, { status: 'none' }>;
@@ -40,7 +42,7 @@ type OpenLead = Exclude<LeadState, { status: 'none' }>;
 export class AssignmentService {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(ASSIGNMENT_CLOCK) private readonly clock: Clock,
+    @Inject(TIMER_CLOCK) private readonly clock: Clock,
     @Inject(TIMER_STORE) private readonly timers: TimerStore,
   ) {}
 
@@ -112,10 +114,11 @@ export class AssignmentService {
    * A lead became hot: route it first when it sits in the pool, then alert its owner (once per
    * hot spell). Idempotent; the in-process consumer of `leads.LeadBecameHot` calls it.
    */
-  async routeHotLead(tenantId: string, leadId: string, correlationId: string): Promise<void> {
-    const ctx: RequestContext = { tenantId, actor: 'system', correlationId, roles: [] };
+  async routeHotLead(tenantId: string, leadId: string, correlationId: string, idempotencyKey?: string): Promise<void> {
+    // The key makes a redelivered LeadBecameHot replay the assignment instead of making another.
+    const ctx: RequestContext = { tenantId, actor: HOT_LEAD_ROUTING_ACTOR, correlationId, roles: [], ...(idempotencyKey !== undefined && { idempotencyKey }) };
     const lead = await this.openLead(tenantId, leadId).catch(() => undefined);
-    if (lead === undefined || !lead.hot) return;
+    if (lead === undefined || !lead.hot || lead.mergedInto !== undefined || lead.status === 'converted' || lead.status === 'disqualified') return;
     if (lead.ownerId === undefined) {
       try {
         await this.assignAutomatically(ctx, leadId);
@@ -181,7 +184,8 @@ export class AssignmentService {
       let freed = 0;
       for (const held of state.leadIds) {
         const lead = await loadAggregate(this.store, leadStream(held), leadDecider, ctx.tenantId);
-        const owns = lead.state.status !== 'none' && lead.state.ownerId === repId && lead.state.status !== 'converted' && lead.state.status !== 'disqualified';
+        const owns = lead.state.status !== 'none' && lead.state.ownerId === repId && lead.state.status !== 'converted' && lead.state.status !== 'disqualified'
+          && lead.state.mergedInto === undefined;
         if (!owns && held !== leadId) {
           await this.rep(ctx, repId, { type: 'DropLead', data: { repId, leadId: held, now: this.clock.now() } });
           freed++;

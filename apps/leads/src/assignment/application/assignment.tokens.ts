@@ -1,5 +1,7 @@
-/** Injection tokens of the assignment feature. */
-export const TIMER_STORE = Symbol('TIMER_STORE');
-export const SCHEDULER = Symbol('SCHEDULER');
-export const ASSIGNMENT_CLOCK = Symbol('ASSIGNMENT_CLOCK');
+/** Injection tokens of the assignment feature (its timers come from the app's `TimersModule`). */
 export const ASSIGNMENT_OPTIONS = Symbol('ASSIGNMENT_OPTIONS');
+
+export type AssignmentOptions = {
+  /** Run the in-process consumer that routes hot leads and alerts their owners (default true; specs of other features turn it off). */
+  background?: boolean;
+};

@@ -1,24 +1,15 @@
-import { Scheduler } from '@crm/scheduler';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { SCHEDULER } from '@crm/nest-kit';
+import type { Scheduler } from '@crm/scheduler';
+import { Inject, Injectable } from '@nestjs/common';
 import { AssignmentService, RETURN_TO_POOL } from './assignment.service';
-import { ASSIGNMENT_OPTIONS, SCHEDULER } from './assignment.tokens';
 
-/** Registers the return-to-pool handler; starts the scheduler on bootstrap, stops it before the pool closes. */
+/** Registers the return-to-pool handler on the app's scheduler (`TimersModule` starts and stops it). */
 @Injectable()
-export class ReturnToPoolTimers implements OnApplicationBootstrap, OnModuleDestroy {
+export class ReturnToPoolTimers {
   constructor(
-    @Inject(SCHEDULER) private readonly scheduler: Scheduler,
-    private readonly assignment: AssignmentService,
-    @Inject(ASSIGNMENT_OPTIONS) private readonly options: { startScheduler?: boolean },
+    @Inject(SCHEDULER) scheduler: Scheduler,
+    assignment: AssignmentService,
   ) {
-    this.scheduler.on(RETURN_TO_POOL, (timer, { idempotencyKey }) => this.assignment.expire(timer.tenantId, timer.payload, idempotencyKey));
-  }
-
-  onApplicationBootstrap(): void {
-    if (this.options.startScheduler !== false) this.scheduler.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.scheduler.stop();
+    scheduler.on(RETURN_TO_POOL, (timer, { idempotencyKey }) => assignment.expire(timer.tenantId, timer.payload, idempotencyKey));
   }
 }

@@ -1,14 +1,8 @@
 import { InMemoryEventStore } from '@crm/eventstore';
-import { createServiceApp, EventSourcingModule, loadBaseConfig } from '@crm/nest-kit';
+import { createServiceApp, loadBaseConfig, SCHEDULER } from '@crm/nest-kit';
 import { InMemoryTimerStore, ManualClock, type Scheduler } from '@crm/scheduler';
-import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LeadModule } from '../../lead/lead.module';
-import { SCHEDULER } from '../application/assignment.tokens';
-import { AssignmentModule } from '../assignment.module';
-
-@Module({})
-class TestRoot {}
+import { AppModule } from '../../app.module';
 
 const DAY = 86_400_000;
 
@@ -18,12 +12,12 @@ describe('lead pool and assignment HTTP API', () => {
   const clock = new ManualClock('2026-03-01T08:00:00.000Z');
   let app: NestFastifyApplication;
 
+  /** The app on the same stores and clock each time (a restart keeps the timers). */
   const start = async () => {
     const config = loadBaseConfig('leads', 3101, { EVENT_STORE: 'memory' });
-    const root = {
-      module: TestRoot,
-      imports: [EventSourcingModule.forRoot({ config, schema: 'leads', eventStore: store }), LeadModule, AssignmentModule.forRoot({ timerStore: timers, clock, startScheduler: false })],
-    };
+    const root = AppModule.forRoot(config, {
+      eventStore: store, clock, timers: { timerStore: timers, start: false }, scoring: { background: false }, assignment: { background: false },
+    });
     const started = await createServiceApp(root, { name: 'leads', description: 'test' }, { logger: false });
     await started.init();
     await started.getHttpAdapter().getInstance().ready();
@@ -120,6 +114,31 @@ describe('lead pool and assignment HTTP API', () => {
     expect(returned.map((e) => e.data)).toMatchObject([{ previousOwnerId: 'rep-1', reason: 'no_follow_up' }]);
     // the slot came back: the rep may claim it again
     expect((await req('POST', `/v1/leads/${id}/claim`, undefined, { 'x-actor-id': 'rep-1' })).statusCode).toBe(200);
+  });
+
+  it.each([
+    ['converting', (id: string) => req('POST', `/v1/leads/${id}/qualify`).then(() => req('POST', `/v1/leads/${id}/convert`, {}))],
+    ['disqualifying', (id: string) => req('POST', `/v1/leads/${id}/disqualify`, { reason: 'no budget' })],
+  ])('%s a lead gives its rep’s slot back and cancels its return-to-pool timer at once', async (_, close) => {
+    await configure({ repIds: [], rules: [], claimCap: 1 });
+    const [a, b] = [await capture(), await capture()];
+    expect((await req('POST', `/v1/leads/${a}/claim`, undefined, { 'x-actor-id': 'rep-c' })).statusCode).toBe(200);
+    const timer = { tenantId: tenant, id: `lead-${a}:return-to-pool` };
+    expect(await timers.get(timer)).toMatchObject({ status: 'pending' });
+    expect((await close(a)).statusCode).toBe(200);
+    const slots = await store.readStream(`repleads-${tenant}-rep-c`);
+    expect(slots.map((e) => [e.type, (e.data as { leadId: string }).leadId])).toEqual([['leads.RepLeadTaken', a], ['leads.RepLeadDropped', a]]);
+    expect(await timers.get(timer)).toMatchObject({ status: 'cancelled' });
+    expect((await req('POST', `/v1/leads/${b}/claim`, undefined, { 'x-actor-id': 'rep-c' })).statusCode).toBe(200);
+  });
+
+  it('merging a lead away gives its rep’s slot back and cancels its timer', async () => {
+    await configure({ repIds: [], rules: [], claimCap: 5 });
+    const [survivor, merged] = [await capture(), await capture()];
+    await req('POST', `/v1/leads/${merged}/claim`, undefined, { 'x-actor-id': 'rep-m' });
+    expect((await req('POST', `/v1/leads/${survivor}/merge`, { mergedId: merged })).statusCode).toBe(200);
+    expect((await store.readStream(`repleads-${tenant}-rep-m`)).map((e) => e.type)).toEqual(['leads.RepLeadTaken', 'leads.RepLeadDropped']);
+    expect(await timers.get({ tenantId: tenant, id: `lead-${merged}:return-to-pool` })).toMatchObject({ status: 'cancelled' });
   });
 
   it('refuses a follow-up on a pool lead (422)', async () => {

@@ -58,7 +58,8 @@ export class LeadExportQuery {
     const history = await this.store.readStream(leadStream(data.leadId));
     if (history.length === 0 || history[0].metadata.tenantId !== ctx.tenantId) return undefined;
     const state = history.reduce((s, e) => leadDecider.evolve(s, { type: e.type, data: e.data } as LeadEvent), leadDecider.initialState());
-    if (state.status === 'none' || (filter.status !== undefined && state.status !== filter.status)) return undefined;
+    // A lead merged into another is exported once, as its survivor.
+    if (state.status === 'none' || state.mergedInto !== undefined || (filter.status !== undefined && state.status !== filter.status)) return undefined;
     const utm = data.source.utm ?? {};
     return csvLine([
       data.leadId, state.status, state.name, state.company, state.email, state.phone, state.channel, data.source.campaignId,

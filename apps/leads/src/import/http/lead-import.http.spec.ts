@@ -86,6 +86,22 @@ describe('POST /v1/lead-imports (CSV)', () => {
     ]));
   });
 
+  it('attaches rows that match leads captured elsewhere (API) or by another key, and a re-run appends nothing at all', async () => {
+    const tenant = freshTenant();
+    const api = await app().inject({ method: 'POST', url: '/v1/leads', headers: { 'x-tenant-id': tenant }, payload: { name: 'Fay', email: 'fay@example.com' } });
+    expect(api.statusCode).toBe(201);
+    const csv = 'name,email,phone\nFay,FAY@example.com,137 0013 7001\nGil,gil@example.com,137 0013 7002\nGil Home,gil@home.example,137 0013 7002\n';
+    expect(await importFile(tenant, csv)).toMatchObject({ status: 'completed', processed: 3, failed: 0, created: 1, attached: 2 });
+    const fay = await store().readStream(`lead-${api.json<{ id: string }>().id}`);
+    expect(fay.map((e) => e.type)).toEqual(['leads.LeadCaptured', 'leads.LeadRecaptured']);
+    expect(fay[1].data).toMatchObject({ matchedOn: 'email', source: { channel: 'import' }, added: { phone: '+8613700137001' } });
+    expect(await capturedFor(tenant)).toHaveLength(2);
+
+    const before = (await store().readAll()).length;
+    expect(await importFile(tenant, csv)).toMatchObject({ status: 'completed', processed: 3, created: 0, attached: 3 });
+    expect((await store().readAll()).length).toBe(before);
+  });
+
   it('reads a GB18030-encoded CSV as Excel in a Chinese locale writes it', async () => {
     const tenant = freshTenant();
     // "姓名,电话\n王芳,13700137000" in GB18030.

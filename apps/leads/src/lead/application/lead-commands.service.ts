@@ -1,21 +1,55 @@
-import { idFromKey, leadStream, newId, type LeadEvent } from '@crm/contracts';
-import { DomainError, handleCommand, loadAggregate, type Clock, type CommandResult } from '@crm/domain';
+import {
+  idFromKey, leadStream, newId, repLeadsStream, type EventMetadata, type LeadConversionRecordedData, type LeadEvent, type RecordedEvent,
+} from '@crm/contracts';
+import {
+  ConcurrencyConflictError, DomainError, handleCommand, loadAggregate, TooMuchContentionError, type Clock, type CommandOptions, type CommandResult,
+} from '@crm/domain';
 import type { EventStore } from '@crm/eventstore';
-import { commandOptions, CLOCK, EVENT_STORE, type RequestContext } from '@crm/nest-kit';
+import { matchKeys, type MatchKey } from '@crm/identity';
+import { CLOCK, commandMetadata, commandOptions, EVENT_STORE, TIMER_STORE, type RequestContext } from '@crm/nest-kit';
+import type { TimerStore } from '@crm/scheduler';
 import { Inject, Injectable } from '@nestjs/common';
+import { returnToPoolTimerId } from '../../assignment/application/assignment.service';
+import { repLeadsDecider } from '../../assignment/domain/rep-leads.decider';
 import type { CaptureLead, LeadCommand, TouchpointInput } from '../domain/lead.commands';
-import { leadDecider, type LeadState } from '../domain/lead.decider';
+import { leadDecider, leadMatchKeys, type LeadState } from '../domain/lead.decider';
 import { LeadError } from '../domain/lead.errors';
-import type { CaptureLeadBody, ConvertLeadBody, DisqualifyLeadBody, QualifyLeadBody, TouchpointBatchBody, TouchpointResult, WebFormSubmission } from '../http/lead.dto';
+import type {
+  CaptureLeadBody, ConvertLeadBody, DisqualifyLeadBody, MergeLeadsBody, QualifyLeadBody, TouchpointBatchBody, TouchpointResult, WebFormSubmission,
+} from '../http/lead.dto';
+import { LeadMatchIndex, type MatchKeyEntry } from './lead-match-index';
+
+type LeadResult = CommandResult<LeadEvent, LeadState>;
+type ExistingLead = Exclude<LeadState, { status: 'none' }>;
+
+/** A capture's outcome: the lead it created, or the open lead it attached to (`attached`). */
+export type CaptureResult = LeadResult & { leadId: string; attached: boolean };
+
+/** Who events appended on sales' behalf are attributed to. */
+export const CONVERSION_CONFIRMATION_ACTOR = 'service:leads.conversion-confirmation';
+
+/** Re-reads of the match keys one capture may need when it races other captures of the same person. */
+const MAX_CAPTURE_ATTEMPTS = 20;
+/** A key claimed for a lead that was never written is given up after this long (its capture crashed). */
+const PENDING_CLAIM_MS = 30_000;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The lead a key's owner stands for now: merged leads redirect to their survivor. */
+type KeyOwner = { kind: 'open'; leadId: string } | { kind: 'closed' } | { kind: 'missing' };
 
 @Injectable()
 export class LeadCommandsService {
+  private readonly index: LeadMatchIndex;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(TIMER_STORE) private readonly timers: TimerStore,
+  ) {
+    this.index = new LeadMatchIndex(store, clock);
+  }
 
-  capture(ctx: RequestContext, body: CaptureLeadBody) {
+  capture(ctx: RequestContext, body: CaptureLeadBody): Promise<CaptureResult> {
     const { channel, utm, campaignId, referrer, consentPurposes, ...person } = body;
     const now = this.clock.now();
     return this.captureLead(ctx, {
@@ -27,7 +61,7 @@ export class LeadCommandsService {
   }
 
   /** A public web-form post; the caller has already dropped honeypot hits. */
-  captureFromWebForm(ctx: RequestContext, formId: string, form: WebFormSubmission, referrerHeader?: string) {
+  captureFromWebForm(ctx: RequestContext, formId: string, form: WebFormSubmission, referrerHeader?: string): Promise<CaptureResult> {
     const now = this.clock.now();
     const utm = { source: form.utm_source, medium: form.utm_medium, campaign: form.utm_campaign, term: form.utm_term, content: form.utm_content };
     const hasUtm = Object.values(utm).some((v) => v !== undefined);
@@ -50,26 +84,204 @@ export class LeadCommandsService {
     });
   }
 
-  private captureLead(ctx: RequestContext, data: Omit<CaptureLead['data'], 'leadId'>) {
+  /**
+   * Every capture (API, web form, import) comes through here. A person who matches an open
+   * lead (same e-mail, else phone, else folded company + person name) is attached to it with
+   * `LeadRecaptured`; otherwise the capture first claims every match key of the person for the
+   * new lead (an append that only succeeds on the revision read, `-1` for an unclaimed key) and
+   * then creates it. Of two concurrent captures of one person, one claims the key first; the
+   * other sees the claim, waits until the lead is written, and attaches to it. Keys are claimed
+   * in one global order (e-mail, phone, company + name), so two captures never wait on each other.
+   */
+  private async captureLead(ctx: RequestContext, data: Omit<CaptureLead['data'], 'leadId'>): Promise<CaptureResult> {
     // A retried capture with the same Idempotency-Key addresses the same lead.
     const leadId = ctx.idempotencyKey ? idFromKey(ctx.tenantId, 'lead', ctx.idempotencyKey) : newId();
-    return this.run(ctx, leadId, { type: 'CaptureLead', data: { leadId, ...data } });
+    // An If-Match names a revision of an existing stream; a capture addresses none the caller could know.
+    const options: CommandOptions = { ...commandOptions(ctx), expectedRevision: undefined };
+    const create = async (): Promise<CaptureResult> =>
+      ({ ...(await handleCommand(this.store, leadStream(leadId), leadDecider, { type: 'CaptureLead', data: { leadId, ...data } }, options)), leadId, attached: false });
+    if (ctx.idempotencyKey && (await loadAggregate(this.store, leadStream(leadId), leadDecider, ctx.tenantId)).revision >= 0) return create();
+
+    const keys = matchKeys({ email: data.email, phone: data.phone, companyName: data.company, personName: data.name });
+    for (let attempt = 0; attempt < MAX_CAPTURE_ATTEMPTS; attempt++) {
+      const entries = await this.index.readAll(ctx.tenantId, keys);
+      const takeable: MatchKeyEntry[] = [];
+      let target: { leadId: string; entry: MatchKeyEntry } | undefined;
+      let pending = false;
+      for (const entry of entries) {
+        if (entry.leadId === undefined || entry.leadId === leadId) {
+          takeable.push(entry);
+          continue;
+        }
+        const owner = await this.keyOwner(ctx.tenantId, entry.leadId);
+        if (owner.kind === 'open') {
+          target ??= { leadId: owner.leadId, entry };
+          if (owner.leadId === target.leadId && owner.leadId !== entry.leadId) takeable.push(entry);
+        } else if (owner.kind === 'missing' && this.clock.now().getTime() - Date.parse(entry.pointedAt ?? '') < PENDING_CLAIM_MS) {
+          pending = true;
+        } else {
+          takeable.push(entry);
+        }
+      }
+      if (target) {
+        const attached = await this.attach(ctx, target.leadId, target.entry, data, options);
+        if (!attached) continue;
+        await this.pointAll(takeable, target.leadId, options);
+        return attached;
+      }
+      if (pending) {
+        await pause(10 + Math.random() * 40);
+        continue;
+      }
+      try {
+        for (const entry of takeable) await this.index.point(entry, leadId, { metadata: options.metadata });
+      } catch (error) {
+        if (error instanceof ConcurrencyConflictError) continue;
+        throw error;
+      }
+      return create();
+    }
+    throw new TooMuchContentionError(`leadkey-${ctx.tenantId}`, MAX_CAPTURE_ATTEMPTS);
+  }
+
+  /** Appends the recapture on the matched lead; `undefined` when that lead closed or was merged meanwhile (look again). */
+  private async attach(
+    ctx: RequestContext, leadId: string, entry: MatchKeyEntry, data: Omit<CaptureLead['data'], 'leadId'>, options: CommandOptions,
+  ): Promise<CaptureResult | undefined> {
+    try {
+      const result = await handleCommand(this.store, leadStream(leadId), leadDecider, { type: 'RecaptureLead', data: { ...data, leadId, matchedOn: entry.rule } }, options);
+      // A replayed create (its key was recorded on this stream by a capture) is no attachment.
+      return { ...result, leadId, attached: !result.events.some((e) => e.type === 'leads.LeadCaptured') };
+    } catch (error) {
+      if (error instanceof LeadError && (error.code === 'lead_closed' || error.code === 'lead_merged')) return undefined;
+      throw error;
+    }
+  }
+
+  /** Points keys at a lead, best effort: a key someone else just took is theirs. */
+  private async pointAll(entries: readonly MatchKeyEntry[], leadId: string, options: CommandOptions): Promise<void> {
+    for (const entry of entries) {
+      await this.index.point(entry, leadId, { metadata: options.metadata }).catch((error: unknown) => {
+        if (!(error instanceof ConcurrencyConflictError)) throw error;
+      });
+    }
+  }
+
+  private async keyOwner(tenantId: string, leadId: string): Promise<KeyOwner> {
+    let id = leadId;
+    for (let hops = 0; hops < 10; hops++) {
+      const { state } = await loadAggregate(this.store, leadStream(id), leadDecider, tenantId);
+      if (state.status === 'none') return { kind: 'missing' };
+      if (state.mergedInto !== undefined) {
+        id = state.mergedInto;
+        continue;
+      }
+      return state.status === 'converted' || state.status === 'disqualified' ? { kind: 'closed' } : { kind: 'open', leadId: id };
+    }
+    return { kind: 'closed' };
   }
 
   qualify(ctx: RequestContext, leadId: string, body: QualifyLeadBody) {
     return this.run(ctx, leadId, { type: 'QualifyLead', data: { leadId, qualifiedBy: ctx.actor, ...body, now: this.clock.now() } });
   }
 
-  disqualify(ctx: RequestContext, leadId: string, body: DisqualifyLeadBody) {
-    return this.run(ctx, leadId, { type: 'DisqualifyLead', data: { leadId, reason: body.reason, now: this.clock.now() } });
+  async disqualify(ctx: RequestContext, leadId: string, body: DisqualifyLeadBody) {
+    const result = await this.run(ctx, leadId, { type: 'DisqualifyLead', data: { leadId, reason: body.reason, now: this.clock.now() } });
+    await this.releaseOwner(ctx, result.state);
+    return result;
   }
 
-  convert(ctx: RequestContext, leadId: string, body: ConvertLeadBody) {
+  async convert(ctx: RequestContext, leadId: string, body: ConvertLeadBody) {
     // Ids of what sales creates are derived from the lead, so a retried conversion names the same records.
     const accountId = body.accountId ?? idFromKey(ctx.tenantId, 'lead-account', leadId);
     const contactId = body.contactId ?? idFromKey(ctx.tenantId, 'lead-contact', leadId);
     const opportunityId = body.createOpportunity ? idFromKey(ctx.tenantId, 'lead-opportunity', leadId) : undefined;
-    return this.run(ctx, leadId, { type: 'ConvertLead', data: { leadId, accountId, contactId, opportunityId, now: this.clock.now() } });
+    const hints = body.opportunity;
+    const opportunity = hints && {
+      ...(hints.name !== undefined && { name: hints.name }),
+      ...(hints.amount !== undefined && { amountMinor: hints.amount.amountMinor, currency: hints.amount.currency }),
+      ...(hints.expectedCloseDate !== undefined && { expectedCloseDate: hints.expectedCloseDate }),
+    };
+    const result = await this.run(ctx, leadId, {
+      type: 'ConvertLead',
+      data: { leadId, accountId, contactId, opportunityId, ...(opportunity && { opportunity }), convertedBy: ctx.actor, now: this.clock.now() },
+    });
+    await this.releaseOwner(ctx, result.state);
+    return result;
+  }
+
+  /**
+   * Merges `mergedId` into `survivorId`: `LeadMergedInto` on the loser, then `LeadsMerged` on the
+   * survivor, then the loser's match keys point at the survivor. The survivor is checked first
+   * (If-Match, the rules), so a refused merge leaves the loser untouched; a retry after a crash
+   * in between completes the merge (each step is a no-op once done).
+   */
+  async merge(ctx: RequestContext, survivorId: string, body: MergeLeadsBody): Promise<LeadResult> {
+    const options = commandOptions(ctx);
+    const command: LeadCommand = { type: 'MergeLead', data: { survivorId, mergedId: body.mergedId, mergedBy: ctx.actor, now: this.clock.now() } };
+    const history = await this.store.readStream(leadStream(survivorId));
+    if (history.length === 0 || history[0].metadata.tenantId !== ctx.tenantId) throw new LeadError('lead_not_found', `lead ${survivorId} does not exist`);
+    const replay = ctx.idempotencyKey !== undefined && history.some((e) => e.metadata.idempotencyKey === ctx.idempotencyKey);
+    if (!replay) {
+      const revision = history[history.length - 1].revision;
+      if (options.expectedRevision !== undefined && options.expectedRevision !== revision) throw new ConcurrencyConflictError(leadStream(survivorId), options.expectedRevision, revision);
+      const state = history.reduce((s, e) => leadDecider.evolve(s, { type: e.type, data: e.data } as LeadEvent), leadDecider.initialState());
+      leadDecider.decide(command, state);
+    }
+    const loser = await handleCommand(this.store, leadStream(body.mergedId), leadDecider,
+      { type: 'MarkLeadMerged', data: { leadId: body.mergedId, survivorId, mergedBy: ctx.actor, now: this.clock.now() } },
+      { metadata: options.metadata, ...(ctx.idempotencyKey !== undefined && { idempotencyKey: ctx.idempotencyKey }) });
+    const result = await handleCommand(this.store, leadStream(survivorId), leadDecider, command, options);
+    if (loser.state.status !== 'none') {
+      await this.releaseOwner(ctx, loser.state);
+      await this.repointKeys(ctx, leadMatchKeys(loser.state), body.mergedId, survivorId);
+    }
+    return result;
+  }
+
+  /** The loser's keys (those still naming it) name the survivor now, so later captures attach there. */
+  private async repointKeys(ctx: RequestContext, keys: readonly MatchKey[], fromId: string, toId: string): Promise<void> {
+    const options = { metadata: commandMetadata(ctx) };
+    for (const key of keys) {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const entry = await this.index.read(ctx.tenantId, key);
+        if (entry.leadId !== undefined && entry.leadId !== fromId) break;
+        try {
+          await this.index.point(entry, toId, options);
+          break;
+        } catch (error) {
+          if (!(error instanceof ConcurrencyConflictError)) throw error;
+        }
+      }
+    }
+  }
+
+  /**
+   * A converted, disqualified or merged lead no longer counts against its owner's claim cap, and
+   * its return-to-pool timer is cancelled now rather than found stale when it fires.
+   */
+  private async releaseOwner(ctx: RequestContext, lead: LeadState): Promise<void> {
+    if (lead.status === 'none' || lead.ownerId === undefined) return;
+    if (lead.status !== 'converted' && lead.status !== 'disqualified' && lead.mergedInto === undefined) return;
+    const repId = lead.ownerId;
+    await handleCommand(this.store, repLeadsStream(ctx.tenantId, repId), repLeadsDecider,
+      { type: 'DropLead', data: { repId, leadId: lead.leadId, now: this.clock.now() } }, { metadata: commandMetadata(ctx) });
+    await this.timers.cancel({ tenantId: ctx.tenantId, id: returnToPoolTimerId(lead.leadId) });
+  }
+
+  /** Sales recorded what stands for a converted lead: note it on the lead (a no-op when already noted). */
+  confirmConversion(data: LeadConversionRecordedData, cause: Pick<RecordedEvent, 'id' | 'metadata'>): Promise<LeadResult> {
+    const metadata: EventMetadata = {
+      tenantId: cause.metadata.tenantId,
+      actor: CONVERSION_CONFIRMATION_ACTOR,
+      correlationId: cause.metadata.correlationId,
+      causationId: cause.id,
+    };
+    const { leadId, accountId, account, contactId, contact, opportunityId } = data;
+    return handleCommand(this.store, leadStream(leadId), leadDecider, {
+      type: 'ConfirmLeadConversion',
+      data: { leadId, accountId, account, contactId, contact, ...(opportunityId !== undefined && { opportunityId }), now: this.clock.now() },
+    }, { metadata });
   }
 
   /**
@@ -100,13 +312,13 @@ export class LeadCommandsService {
     return batch.touchpoints.map(({ touchpointId, leadId }) => ({ touchpointId, leadId, ...outcome.get(`${leadId}/${touchpointId}`)! }));
   }
 
-  async get(ctx: RequestContext, leadId: string): Promise<{ state: Exclude<LeadState, { status: 'none' }>; revision: number }> {
+  async get(ctx: RequestContext, leadId: string): Promise<{ state: ExistingLead; revision: number }> {
     const { state, revision } = await loadAggregate(this.store, leadStream(leadId), leadDecider, ctx.tenantId);
     if (state.status === 'none') throw new LeadError('lead_not_found', `lead ${leadId} does not exist`);
     return { state, revision };
   }
 
-  private run(ctx: RequestContext, leadId: string, command: LeadCommand): Promise<CommandResult<LeadEvent, LeadState>> {
+  private run(ctx: RequestContext, leadId: string, command: LeadCommand): Promise<LeadResult> {
     return handleCommand(this.store, leadStream(leadId), leadDecider, command, commandOptions(ctx));
   }
 }

@@ -1,4 +1,4 @@
-import type { AssignmentHow, Consent, LeadCapturedData, ReturnToPoolReason, TouchpointRecordedData } from '@crm/contracts';
+import type { AssignmentHow, Consent, LeadCapturedData, LeadConversionConfirmedData, LeadConvertedData, LeadMatchRule, ReturnToPoolReason, TouchpointRecordedData } from '@crm/contracts';
 
 export type CaptureLead = {
   type: 'CaptureLead';
@@ -18,10 +18,40 @@ export type QualifyLead = { type: 'QualifyLead'; data: { leadId: string; qualifi
 
 export type DisqualifyLead = { type: 'DisqualifyLead'; data: { leadId: string; reason: string; now: Date } };
 
+/**
+ * A capture that matched this (open) lead: attach it instead of creating a twin. Fields the
+ * lead lacks are taken from it; fields it has are kept.
+ */
+export type RecaptureLead = {
+  type: 'RecaptureLead';
+  data: Omit<CaptureLead['data'], 'leadId'> & { leadId: string; matchedOn: LeadMatchRule };
+};
+
+/**
+ * Converts a qualified lead. `opportunity` hints go with an `opportunityId` only; the decider
+ * adds the lead's snapshot so sales can create the records without calling leads back.
+ */
 export type ConvertLead = {
   type: 'ConvertLead';
-  data: { leadId: string; accountId: string; contactId: string; opportunityId?: string; now: Date };
+  data: {
+    leadId: string;
+    accountId: string;
+    contactId: string;
+    opportunityId?: string;
+    opportunity?: NonNullable<LeadConvertedData['opportunity']>;
+    convertedBy?: string;
+    now: Date;
+  };
 };
+
+/** On the survivor: takes `mergedId` in (the loser is marked with `MarkLeadMerged`). */
+export type MergeLead = { type: 'MergeLead'; data: { survivorId: string; mergedId: string; mergedBy?: string; now: Date } };
+
+/** On the loser: from now on it redirects to `survivorId` and refuses commands. */
+export type MarkLeadMerged = { type: 'MarkLeadMerged'; data: { leadId: string; survivorId: string; mergedBy?: string; now: Date } };
+
+/** Sales recorded the conversion: what stands for the lead now. */
+export type ConfirmLeadConversion = { type: 'ConfirmLeadConversion'; data: Omit<LeadConversionConfirmedData, 'confirmedAt'> & { now: Date } };
 
 export type TouchpointInput = Omit<TouchpointRecordedData, 'recordedAt' | 'leadId'>;
 
@@ -58,6 +88,10 @@ export type AlertHotLeadOwner = { type: 'AlertHotLeadOwner'; data: { leadId: str
 
 export type LeadCommand =
   | CaptureLead
+  | RecaptureLead
+  | MergeLead
+  | MarkLeadMerged
+  | ConfirmLeadConversion
   | QualifyLead
   | DisqualifyLead
   | ConvertLead

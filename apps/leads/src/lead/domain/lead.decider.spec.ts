@@ -20,10 +20,16 @@ const captured: LeadEvent = {
 };
 const qualified: LeadEvent = { type: LeadEventType.LeadQualified, data: { leadId, qualifiedAt: now.toISOString() } };
 const disqualified: LeadEvent = { type: LeadEventType.LeadDisqualified, data: { leadId, reason: 'no budget', disqualifiedAt: now.toISOString() } };
+const snapshot = {
+  name: '王小明', company: '北京某某科技有限公司', email: 'xiaoming@example.cn', phone: '+8613800138000', channel: 'web_form' as const,
+  utm: { source: 'baidu', medium: 'cpc', campaign: 'spring' },
+};
 const converted: LeadEvent = {
   type: LeadEventType.LeadConverted,
-  data: { leadId, accountId: 'acc-1', contactId: 'con-1', opportunityId: 'opp-1', convertedAt: now.toISOString() },
+  data: { leadId, accountId: 'acc-1', contactId: 'con-1', opportunityId: 'opp-1', lead: snapshot, convertedAt: now.toISOString() },
 };
+const survivorId = '0190aaaa-0000-7000-8000-000000000002';
+const mergedInto: LeadEvent = { type: LeadEventType.LeadMergedInto, data: { leadId, survivorId, mergedBy: 'mgr-1', mergedAt: now.toISOString() } };
 
 describe('Lead decider', () => {
   describe('CaptureLead', () => {
@@ -69,10 +75,103 @@ describe('Lead decider', () => {
     it('requires qualification first', () => given([captured]).when(convert).thenThrows('lead_not_qualified', (e) => expect(e.kind).toBe('rule_violation')));
     it('refuses a disqualified lead', () => given([captured, disqualified]).when(convert).thenThrows('lead_disqualified'));
     it('is a no-op when already converted', () => given([captured, qualified, converted]).when(convert).thenNothingHappened());
+    it('carries what sales needs: the lead snapshot (owner, industry, region, campaign), the opportunity hints and who converted', () =>
+      given([
+        { ...captured, data: { ...captured.data, source: { ...captured.data.source, campaignId: 'cmp-1' } } } as LeadEvent,
+        { type: LeadEventType.LeadAssigned, data: { leadId, ownerId: 'rep-1', how: 'manual', assignedAt: now.toISOString() } },
+        { type: LeadEventType.LeadAttributesUpdated, data: { leadId, changes: { industry: 'SaaS', region: 'East', size: 50 }, updatedAt: now.toISOString() } },
+        qualified,
+      ]).when({
+        type: 'ConvertLead',
+        data: { ...convert.data, opportunity: { name: 'Acme CRM', amountMinor: 1_200_000, currency: 'CNY', expectedCloseDate: '2026-06-30' }, convertedBy: 'rep-1' },
+      }).then([{
+        type: LeadEventType.LeadConverted,
+        data: {
+          leadId, accountId: 'acc-1', contactId: 'con-1', opportunityId: 'opp-1',
+          lead: { ...snapshot, ownerId: 'rep-1', industry: 'SaaS', region: 'East', campaignId: 'cmp-1' },
+          opportunity: { name: 'Acme CRM', amountMinor: 1_200_000, currency: 'CNY', expectedCloseDate: '2026-06-30' },
+          convertedBy: 'rep-1',
+          convertedAt: now.toISOString(),
+        },
+      }]));
+    it('leaves the opportunity hints out when no opportunity is opened', () =>
+      given([captured, qualified])
+        .when({ type: 'ConvertLead', data: { leadId, accountId: 'acc-1', contactId: 'con-1', opportunity: { name: 'x' }, now } })
+        .then([{ type: LeadEventType.LeadConverted, data: { leadId, accountId: 'acc-1', contactId: 'con-1', lead: snapshot, convertedAt: now.toISOString() } }]));
     it('keeps pointing at the created records', () =>
       given([captured, qualified]).when(convert).thenState((s) => {
         expect(s).toMatchObject({ status: 'converted', conversion: { accountId: 'acc-1', contactId: 'con-1', opportunityId: 'opp-1' } });
       }));
+  });
+
+  describe('RecaptureLead', () => {
+    const source = { channel: 'landing_page' as const, campaignId: 'cmp-2', utm: { source: 'wechat' }, referrer: 'https://ref.example/' };
+    const consents = [{ purpose: 'marketing', grantedAt: now.toISOString(), source: 'landing_page' }];
+    const recapture = (person: { name: string; company?: string; email?: string; phone?: string }) =>
+      ({ type: 'RecaptureLead' as const, data: { leadId, ...person, source, consents, matchedOn: 'email' as const, now } });
+    const minimal: LeadEvent = { type: LeadEventType.LeadCaptured, data: { leadId, name: 'Ann', email: 'ann@example.cn', source: { channel: 'api' }, capturedAt: now.toISOString() } };
+
+    it('attaches the capture with its source and consents; fields the lead lacks are added', () =>
+      given([minimal]).when(recapture({ name: 'Ann Lee', company: 'Acme', email: 'ann@example.cn', phone: '+8613800138000' })).then([{
+        type: LeadEventType.LeadRecaptured,
+        data: {
+          leadId, name: 'Ann Lee', company: 'Acme', email: 'ann@example.cn', phone: '+8613800138000', source, consents, matchedOn: 'email',
+          added: { company: 'Acme', phone: '+8613800138000' }, recapturedAt: now.toISOString(),
+        },
+      }]));
+    it('never overwrites what the lead has', () =>
+      given([captured]).when(recapture({ name: 'X', company: 'Other Co', email: 'xiaoming@example.cn', phone: '+8613900139000' })).thenState((s) =>
+        expect(s).toMatchObject({ company: '北京某某科技有限公司', phone: '+8613800138000' })));
+    it('takes the added fields into the lead', () =>
+      given([minimal]).when(recapture({ name: 'Ann', email: 'ann@example.cn', phone: '+8613800138000' })).thenState((s) =>
+        expect(s).toMatchObject({ email: 'ann@example.cn', phone: '+8613800138000' })));
+    it('refuses a closed lead (a new lead is captured instead)', () => {
+      given([captured, disqualified]).when(recapture({ name: 'X', email: 'xiaoming@example.cn' })).thenThrows('lead_closed');
+      given([captured, qualified, converted]).when(recapture({ name: 'X', email: 'xiaoming@example.cn' })).thenThrows('lead_closed');
+    });
+    it('refuses a merged lead, naming the survivor', () =>
+      given([captured, mergedInto]).when(recapture({ name: 'X', email: 'xiaoming@example.cn' })).thenThrows('lead_merged', (e) => expect(e.details).toEqual({ survivorId })));
+    it('refuses a missing lead', () => given([]).when(recapture({ name: 'X' })).thenThrows('lead_not_found'));
+  });
+
+  describe('MergeLead (on the survivor)', () => {
+    const merge = (mergedId: string) => ({ type: 'MergeLead' as const, data: { survivorId: leadId, mergedId, mergedBy: 'mgr-1', now } });
+    const merged: LeadEvent = { type: LeadEventType.LeadsMerged, data: { leadId, mergedId: survivorId, mergedBy: 'mgr-1', mergedAt: now.toISOString() } };
+    it('takes the other lead in', () => given([captured]).when(merge(survivorId)).then([merged]));
+    it('is a no-op when that lead was merged in already', () => given([captured, merged]).when(merge(survivorId)).thenNothingHappened());
+    it('refuses to merge a lead into itself', () => given([captured]).when(merge(leadId)).thenThrows('merge_into_self', (e) => expect(e.kind).toBe('rule_violation')));
+    it('refuses a survivor that was merged away itself', () => given([captured, mergedInto]).when(merge('other')).thenThrows('lead_merged'));
+    it('refuses a missing survivor', () => given([]).when(merge(survivorId)).thenThrows('lead_not_found'));
+    it('lists the merged leads', () => given([captured]).when(merge(survivorId)).thenState((s) => expect(s).toMatchObject({ merged: [survivorId] })));
+  });
+
+  describe('MarkLeadMerged (on the merged lead)', () => {
+    const mark = (into = survivorId) => ({ type: 'MarkLeadMerged' as const, data: { leadId, survivorId: into, mergedBy: 'mgr-1', now } });
+    it('redirects the lead to the survivor', () => given([captured]).when(mark()).then([mergedInto]));
+    it('is a no-op when already merged into that survivor', () => given([captured, mergedInto]).when(mark()).thenNothingHappened());
+    it('refuses a lead merged into another one', () => given([captured, mergedInto]).when(mark('third')).thenThrows('lead_merged'));
+    it('refuses a converted lead (sales holds records made from it)', () => given([captured, qualified, converted]).when(mark()).thenThrows('lead_already_converted'));
+    it('refuses itself as survivor', () => given([captured]).when(mark(leadId)).thenThrows('merge_into_self'));
+    it('refuses a missing lead', () => given([]).when(mark()).thenThrows('lead_not_found'));
+    it('refuses every later command with lead_merged', () => {
+      given([captured, mergedInto]).when({ type: 'QualifyLead', data: { leadId, now } }).thenThrows('lead_merged');
+      given([captured, mergedInto]).when({ type: 'RecordTouchpoints', data: { leadId, touchpoints: [], now } }).thenThrows('lead_merged');
+      given([captured, mergedInto]).when({ type: 'ClaimLead', data: { leadId, repId: 'rep-1', now } }).thenThrows('lead_merged');
+    });
+    it('shows where the lead went', () => given([captured]).when(mark()).thenState((s) => expect(s).toMatchObject({ mergedInto: survivorId })));
+  });
+
+  describe('ConfirmLeadConversion', () => {
+    const ids = { leadId, accountId: 'acc-1', account: 'created' as const, contactId: 'con-9', contact: 'linked' as const, opportunityId: 'opp-1' };
+    const confirm = { type: 'ConfirmLeadConversion' as const, data: { ...ids, now } };
+    const confirmed: LeadEvent = { type: LeadEventType.LeadConversionConfirmed, data: { ...ids, confirmedAt: now.toISOString() } };
+    it('notes what sales created or linked', () => given([captured, qualified, converted]).when(confirm).then([confirmed]));
+    it('is a no-op for the same confirmation', () => given([captured, qualified, converted, confirmed]).when(confirm).thenNothingHappened());
+    it('points the lead at the records sales linked', () =>
+      given([captured, qualified, converted]).when(confirm).thenState((s) =>
+        expect(s).toMatchObject({ conversion: { accountId: 'acc-1', contactId: 'con-9', opportunityId: 'opp-1' }, conversionConfirmed: { account: 'created', contact: 'linked' } })));
+    it('refuses a lead that is not converted', () => given([captured, qualified]).when(confirm).thenThrows('lead_not_converted'));
+    it('refuses a missing lead', () => given([]).when(confirm).thenThrows('lead_not_found'));
   });
 
   describe('RecordTouchpoints', () => {

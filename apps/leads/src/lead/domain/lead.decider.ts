@@ -1,8 +1,9 @@
-import { LeadEventType, type LeadAttributeValue, type LeadEvent, type LeadSourceChannel } from '@crm/contracts';
+import { LeadEventType, type LeadAttributeValue, type LeadEvent, type LeadSourceChannel, type Utm } from '@crm/contracts';
 import type { Decider } from '@crm/domain';
+import { matchKeys, type MatchableRecord, type MatchKey } from '@crm/identity';
 import type {
-  AlertHotLeadOwner, AssignLead, CaptureLead, ClaimLead, ConvertLead, DisqualifyLead, LeadCommand, QualifyLead, RecordFollowUp,
-  RecordTouchpoints, ReturnLeadToPool,
+  AlertHotLeadOwner, AssignLead, CaptureLead, ClaimLead, ConfirmLeadConversion, ConvertLead, DisqualifyLead, LeadCommand, MarkLeadMerged, MergeLead,
+  QualifyLead, RecaptureLead, RecordFollowUp, RecordTouchpoints, ReturnLeadToPool,
 } from './lead.commands';
 import { LeadError } from './lead.errors';
 
@@ -18,8 +19,18 @@ export type LeadState =
       email?: string;
       phone?: string;
       channel: LeadSourceChannel;
+      campaignId?: string;
+      utm?: Utm;
       disqualifyReason?: string;
       conversion?: { accountId: string; contactId: string; opportunityId?: string };
+      /** What sales reported it did with the conversion (`LeadConversionConfirmed`). */
+      conversionConfirmed?: { account: 'created' | 'linked'; contact: 'created' | 'linked' };
+      /** Set once this lead was merged into another: its id redirects there and it takes no more commands. */
+      mergedInto?: string;
+      /** Leads merged into this one, oldest first. */
+      merged: readonly string[];
+      /** Every identity the lead was captured or recaptured with: its match keys come from these. */
+      identities: readonly MatchableRecord[];
       /** Touchpoint ids already recorded (a re-sent touchpoint records nothing). */
       touchpointIds: ReadonlySet<string>;
       /** Lead fields and custom fields set after capture (`region` and `industry` drive assignment rules). */
@@ -36,9 +47,33 @@ export type LeadState =
 
 type ExistingLead = Exclude<LeadState, { status: 'none' }>;
 
-const existing = (state: LeadState, leadId: string): ExistingLead => {
+const known = (state: LeadState, leadId: string): ExistingLead => {
   if (state.status === 'none') throw new LeadError('lead_not_found', `lead ${leadId} does not exist`);
   return state;
+};
+
+/** A lead that takes commands: it exists and was not merged away. */
+const existing = (state: LeadState, leadId: string): ExistingLead => {
+  const lead = known(state, leadId);
+  if (lead.mergedInto !== undefined) {
+    throw new LeadError('lead_merged', `lead ${leadId} was merged into lead ${lead.mergedInto}; use that one`, { survivorId: lead.mergedInto });
+  }
+  return lead;
+};
+
+/** The match keys (`@crm/identity`) this lead can be found by: e-mail, phone, company + person name. */
+export const leadMatchKeys = (lead: ExistingLead): MatchKey[] => [...new Set(lead.identities.flatMap((identity) => matchKeys(identity)))];
+
+const identityOf = (person: { name: string; company?: string; email?: string; phone?: string }): MatchableRecord => ({
+  personName: person.name,
+  ...(person.company !== undefined && { companyName: person.company }),
+  ...(person.email !== undefined && { email: person.email }),
+  ...(person.phone !== undefined && { phone: person.phone }),
+});
+
+const textAttribute = (lead: ExistingLead, field: string): string | undefined => {
+  const value = lead.attributes[field];
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 };
 
 const isClosed = (lead: ExistingLead): boolean => lead.status === 'converted' || lead.status === 'disqualified';
@@ -62,6 +97,70 @@ const capture = ({ data }: CaptureLead, state: LeadState): LeadEvent[] => {
       source: data.source,
       ...(data.consents?.length && { consents: data.consents }),
       capturedAt: data.now.toISOString(),
+    },
+  }];
+};
+
+const recapture = ({ data }: RecaptureLead, state: LeadState): LeadEvent[] => {
+  const lead = existing(state, data.leadId);
+  if (isClosed(lead)) throw new LeadError('lead_closed', `lead ${data.leadId} is ${lead.status}; a capture attaches to open leads only`);
+  const added = {
+    ...(lead.company === undefined && data.company !== undefined && { company: data.company }),
+    ...(lead.email === undefined && data.email !== undefined && { email: data.email }),
+    ...(lead.phone === undefined && data.phone !== undefined && { phone: data.phone }),
+  };
+  return [{
+    type: LeadEventType.LeadRecaptured,
+    data: {
+      leadId: data.leadId,
+      name: data.name,
+      ...(data.company !== undefined && { company: data.company }),
+      ...(data.email !== undefined && { email: data.email }),
+      ...(data.phone !== undefined && { phone: data.phone }),
+      source: data.source,
+      ...(data.consents?.length && { consents: data.consents }),
+      matchedOn: data.matchedOn,
+      ...(Object.keys(added).length > 0 && { added }),
+      recapturedAt: data.now.toISOString(),
+    },
+  }];
+};
+
+const merge = ({ data }: MergeLead, state: LeadState): LeadEvent[] => {
+  const survivor = existing(state, data.survivorId);
+  if (data.mergedId === data.survivorId) throw new LeadError('merge_into_self', 'a lead cannot be merged into itself');
+  if (survivor.merged.includes(data.mergedId)) return [];
+  return [{
+    type: LeadEventType.LeadsMerged,
+    data: { leadId: data.survivorId, mergedId: data.mergedId, ...(data.mergedBy !== undefined && { mergedBy: data.mergedBy }), mergedAt: data.now.toISOString() },
+  }];
+};
+
+const markMerged = ({ data }: MarkLeadMerged, state: LeadState): LeadEvent[] => {
+  if (data.leadId === data.survivorId) throw new LeadError('merge_into_self', 'a lead cannot be merged into itself');
+  if (known(state, data.leadId).mergedInto === data.survivorId) return [];
+  const lead = existing(state, data.leadId);
+  // Sales holds an account and contact made from a converted lead: it must stay addressable.
+  if (lead.status === 'converted') throw new LeadError('lead_already_converted', `lead ${data.leadId} is converted; it cannot be merged away`);
+  return [{
+    type: LeadEventType.LeadMergedInto,
+    data: { leadId: data.leadId, survivorId: data.survivorId, ...(data.mergedBy !== undefined && { mergedBy: data.mergedBy }), mergedAt: data.now.toISOString() },
+  }];
+};
+
+const confirmConversion = ({ data }: ConfirmLeadConversion, state: LeadState): LeadEvent[] => {
+  const lead = known(state, data.leadId);
+  if (lead.status !== 'converted') throw new LeadError('lead_not_converted', `lead ${data.leadId} is ${lead.status}, not converted`);
+  const { now, ...ids } = data;
+  const same = lead.conversionConfirmed !== undefined && lead.conversion?.accountId === ids.accountId && lead.conversion.contactId === ids.contactId
+    && lead.conversion.opportunityId === ids.opportunityId && lead.conversionConfirmed.account === ids.account && lead.conversionConfirmed.contact === ids.contact;
+  if (same) return [];
+  return [{
+    type: LeadEventType.LeadConversionConfirmed,
+    data: {
+      leadId: ids.leadId, accountId: ids.accountId, account: ids.account, contactId: ids.contactId, contact: ids.contact,
+      ...(ids.opportunityId !== undefined && { opportunityId: ids.opportunityId }),
+      confirmedAt: now.toISOString(),
     },
   }];
 };
@@ -94,6 +193,21 @@ const convert = ({ data }: ConvertLead, state: LeadState): LeadEvent[] => {
   if (lead.status === 'converted') return [];
   if (lead.status === 'disqualified') throw new LeadError('lead_disqualified', `lead ${data.leadId} is disqualified; qualify it first`);
   if (lead.status !== 'qualified') throw new LeadError('lead_not_qualified', `lead ${data.leadId} must be qualified before it is converted`);
+  const industry = textAttribute(lead, 'industry');
+  const region = textAttribute(lead, 'region');
+  const snapshot = {
+    name: lead.name,
+    ...(lead.company !== undefined && { company: lead.company }),
+    ...(lead.email !== undefined && { email: lead.email }),
+    ...(lead.phone !== undefined && { phone: lead.phone }),
+    ...(lead.ownerId !== undefined && { ownerId: lead.ownerId }),
+    ...(industry !== undefined && { industry }),
+    ...(region !== undefined && { region }),
+    channel: lead.channel,
+    ...(lead.campaignId !== undefined && { campaignId: lead.campaignId }),
+    ...(lead.utm !== undefined && { utm: lead.utm }),
+  };
+  const hints = data.opportunityId !== undefined && data.opportunity !== undefined && Object.keys(data.opportunity).length > 0 ? data.opportunity : undefined;
   return [{
     type: LeadEventType.LeadConverted,
     data: {
@@ -101,6 +215,9 @@ const convert = ({ data }: ConvertLead, state: LeadState): LeadEvent[] => {
       accountId: data.accountId,
       contactId: data.contactId,
       ...(data.opportunityId !== undefined && { opportunityId: data.opportunityId }),
+      lead: snapshot,
+      ...(hints !== undefined && { opportunity: hints }),
+      ...(data.convertedBy !== undefined && { convertedBy: data.convertedBy }),
       convertedAt: data.now.toISOString(),
     },
   }];
@@ -184,8 +301,23 @@ const evolve = (state: LeadState, event: LeadEvent): LeadState => {
     case LeadEventType.LeadCaptured: {
       const { leadId, name, company, email, phone, source } = event.data;
       return {
-        status: 'captured', leadId, name, company, email, phone, channel: source.channel, touchpointIds: new Set(), attributes: {}, score: 0, hot: false,
+        status: 'captured', leadId, name, company, email, phone, channel: source.channel, campaignId: source.campaignId, utm: source.utm,
+        touchpointIds: new Set(), attributes: {}, score: 0, hot: false, merged: [], identities: [identityOf(event.data)],
       };
+    }
+    case LeadEventType.LeadRecaptured: {
+      if (state.status === 'none') return state;
+      const { added } = event.data;
+      return { ...state, ...added, identities: [...state.identities, identityOf(event.data)] };
+    }
+    case LeadEventType.LeadsMerged:
+      return state.status === 'none' ? state : { ...state, merged: [...state.merged, event.data.mergedId] };
+    case LeadEventType.LeadMergedInto:
+      return state.status === 'none' ? state : { ...state, mergedInto: event.data.survivorId };
+    case LeadEventType.LeadConversionConfirmed: {
+      if (state.status === 'none') return state;
+      const { accountId, contactId, opportunityId, account, contact } = event.data;
+      return { ...state, conversion: { accountId, contactId, opportunityId }, conversionConfirmed: { account, contact } };
     }
     case LeadEventType.LeadQualified:
       return state.status === 'none' ? state : { ...state, status: 'qualified', disqualifyReason: undefined };
@@ -233,6 +365,14 @@ export const leadDecider: Decider<LeadCommand, LeadEvent, LeadState> = {
     switch (command.type) {
       case 'CaptureLead':
         return capture(command, state);
+      case 'RecaptureLead':
+        return recapture(command, state);
+      case 'MergeLead':
+        return merge(command, state);
+      case 'MarkLeadMerged':
+        return markMerged(command, state);
+      case 'ConfirmLeadConversion':
+        return confirmConversion(command, state);
       case 'QualifyLead':
         return qualify(command, state);
       case 'DisqualifyLead':

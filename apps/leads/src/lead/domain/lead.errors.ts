@@ -9,7 +9,10 @@ export type LeadErrorCode =
   | 'disqualify_reason_required'
   | 'lead_already_owned'
   | 'lead_in_pool'
-  | 'lead_closed';
+  | 'lead_closed'
+  | 'lead_merged'
+  | 'merge_into_self'
+  | 'lead_not_converted';
 
 const KIND: Record<LeadErrorCode, DomainErrorKind> = {
   lead_not_found: 'not_found',
@@ -21,10 +24,13 @@ const KIND: Record<LeadErrorCode, DomainErrorKind> = {
   lead_already_owned: 'conflict',
   lead_in_pool: 'rule_violation',
   lead_closed: 'rule_violation',
+  lead_merged: 'rule_violation',
+  merge_into_self: 'rule_violation',
+  lead_not_converted: 'rule_violation',
 };
 
 export class LeadError extends DomainError<LeadErrorCode> {
-  constructor(code: LeadErrorCode, message: string) {
-    super(code, message, KIND[code]);
+  constructor(code: LeadErrorCode, message: string, details?: Record<string, unknown>) {
+    super(code, message, KIND[code], details);
   }
 }

@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { LeadCommandsService } from '../application/lead-commands.service';
 import type { LeadState } from '../domain/lead.decider';
 import {
-  CaptureLeadBody, ConvertLeadBody, DisqualifyLeadBody, LeadCommandResponse, LeadIdParam, LeadResponse, QualifyLeadBody,
+  CaptureLeadBody, ConvertLeadBody, DisqualifyLeadBody, LeadCommandResponse, LeadIdParam, LeadResponse, MergeLeadsBody, QualifyLeadBody,
 } from './lead.dto';
 
 const idempotencyHeader = { name: 'Idempotency-Key', required: false, description: 'Retrying with the same key appends nothing and returns the first result.' };
@@ -30,11 +30,11 @@ export class LeadController {
   @ApiHeader(idempotencyHeader)
   @ApiBody({ schema: openApiSchema(CaptureLeadBody) })
   @ApiResponse({ status: 201, ...commandResponse })
+  @ApiResponse({ status: 200, description: 'The person matched an open lead: the capture attached to it (`attached: true`).', ...commandResponse })
   async capture(@Ctx() ctx: RequestContext, @Body(new ZodValidationPipe(CaptureLeadBody)) body: CaptureLeadBody, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.leads.capture(ctx, body);
-    const leadId = result.events[0]?.data.leadId ?? '';
-    void reply.status(201).header('location', `/v1/leads/${leadId}`);
-    return respond(reply, leadId, result);
+    void reply.status(result.attached ? 200 : 201).header('location', `/v1/leads/${result.leadId}`);
+    return { ...respond(reply, result.leadId, result), attached: result.attached };
   }
 
   @Get(':id')
@@ -43,8 +43,19 @@ export class LeadController {
   async get(@Ctx() ctx: RequestContext, @Param('id', new ZodValidationPipe(LeadIdParam)) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const { state, revision } = await this.leads.get(ctx, id);
     void reply.header('etag', etag(revision));
-    const { leadId, status, ...rest } = state;
+    const { leadId, status, touchpointIds: _touchpoints, identities: _identities, ...rest } = state;
     return { id: leadId, status, revision, ...rest };
+  }
+
+  @Post(':id/merge')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Merge another lead into this one: both histories stay, the merged id redirects here' })
+  @ApiHeader(idempotencyHeader)
+  @ApiHeader(ifMatchHeader)
+  @ApiBody({ schema: openApiSchema(MergeLeadsBody) })
+  @ApiResponse({ status: 200, ...commandResponse })
+  async merge(@Ctx() ctx: RequestContext, @Param('id', new ZodValidationPipe(LeadIdParam)) id: string, @Body(new ZodValidationPipe(MergeLeadsBody)) body: MergeLeadsBody, @Res({ passthrough: true }) reply: FastifyReply) {
+    return respond(reply, id, await this.leads.merge(ctx, id, body));
   }
 
   @Post(':id/qualify')

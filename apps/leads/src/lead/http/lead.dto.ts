@@ -44,6 +44,9 @@ export type QualifyLeadBody = z.infer<typeof QualifyLeadBody>;
 export const DisqualifyLeadBody = z.object({ reason: text(500) }).strict();
 export type DisqualifyLeadBody = z.infer<typeof DisqualifyLeadBody>;
 
+/** Money as integer minor units of an ISO 4217 currency: a decimal amount is refused, never rounded. */
+const MoneyBody = z.object({ amountMinor: z.int().min(0).max(Number.MAX_SAFE_INTEGER), currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CNY') }).strict();
+
 export const ConvertLeadBody = z
   .object({
     /** Link to an existing account/contact instead of creating one. */
@@ -51,9 +54,18 @@ export const ConvertLeadBody = z
     contactId: z.uuid().optional(),
     /** Whether sales should open an opportunity (default true). */
     createOpportunity: z.boolean().default(true),
+    /** Hints for the opportunity sales opens (its name, amount, expected close date). */
+    opportunity: z
+      .object({ name: text(300).optional(), amount: MoneyBody.optional(), expectedCloseDate: z.iso.date().optional() })
+      .strict()
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => b.createOpportunity || b.opportunity === undefined, { message: 'opportunity hints need createOpportunity: true', path: ['opportunity'] });
 export type ConvertLeadBody = z.infer<typeof ConvertLeadBody>;
+
+export const MergeLeadsBody = z.object({ mergedId: z.uuid({ message: 'lead ids are UUIDs' }) }).strict();
+export type MergeLeadsBody = z.infer<typeof MergeLeadsBody>;
 
 export const LeadIdParam = z.uuid({ message: 'lead ids are UUIDs' });
 
@@ -61,6 +73,8 @@ export const LeadCommandResponse = z.object({
   id: z.string(),
   status: z.enum(['captured', 'qualified', 'disqualified', 'converted']),
   revision: z.number().int(),
+  /** On a capture: true when it matched an open lead and attached to it (200) instead of creating one (201). */
+  attached: z.boolean().optional(),
 });
 export type LeadCommandResponse = z.infer<typeof LeadCommandResponse>;
 
@@ -72,6 +86,11 @@ export const LeadResponse = LeadCommandResponse.extend({
   channel: LeadSourceChannel,
   disqualifyReason: z.string().optional(),
   conversion: z.object({ accountId: z.string(), contactId: z.string(), opportunityId: z.string().optional() }).optional(),
+  conversionConfirmed: z.object({ account: z.enum(['created', 'linked']), contact: z.enum(['created', 'linked']) }).optional(),
+  /** Set when this lead was merged into another: use that id. */
+  mergedInto: z.string().optional(),
+  /** Leads merged into this one. */
+  merged: z.array(z.string()),
 });
 
 const checkbox = z.preprocess((v) => (typeof v === 'string' ? ['on', 'true', 'yes', '1'].includes(v.toLowerCase()) : v), z.boolean());

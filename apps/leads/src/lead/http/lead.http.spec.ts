@@ -15,8 +15,14 @@ describe('leads HTTP API', () => {
     app.inject({ method: 'POST', url, payload: payload as object, headers });
   const eventsOf = async (id: string) => store.readStream(`lead-${id}`);
   const validLead = { name: '李雷', company: 'Acme Co., Ltd.', email: 'Li.Lei@Example.COM', phone: '138 0013 8000', channel: 'web_form', utm: { source: 'baidu', medium: 'cpc', campaign: 'spring-2026' } };
+  let people = 0;
+  /** Another person each time (the same person twice would attach to the first lead). */
+  const freshLead = () => {
+    const n = ++people;
+    return { ...validLead, name: `李雷${n}`, email: `li.lei.${n}@example.com`, phone: `139 0013 ${String(1000 + n)}` };
+  };
   const capture = async (headers: Record<string, string> = {}) => {
-    const res = await post('/v1/leads', validLead, headers);
+    const res = await post('/v1/leads', freshLead(), headers);
     expect(res.statusCode).toBe(201);
     return res.json<{ id: string; revision: number }>().id;
   };
@@ -44,11 +50,11 @@ describe('leads HTTP API', () => {
     });
 
     it('normalises the e-mail and the phone (E.164, mainland China by default) before recording them', async () => {
-      const res = await post('/v1/leads', { name: '王芳', email: ' Wang.Fang＠Example．CN ', phone: '１３８ ００１３ ８０００' });
+      const res = await post('/v1/leads', { name: '王芳', email: ' Wang.Fang＠Example．CN ', phone: '１３８ ００１３ ８０００' }, { 'x-tenant-id': 'normalise' });
       expect(res.statusCode).toBe(201);
       const [event] = await eventsOf(res.json<{ id: string }>().id);
       expect(event.data).toMatchObject({ email: 'wang.fang@example.cn', phone: '+8613800138000' });
-      const landline = await post('/v1/leads', { name: 'Office', phone: '(010) 6552 9988' });
+      const landline = await post('/v1/leads', { name: 'Office', phone: '(010) 6552 9988' }, { 'x-tenant-id': 'normalise' });
       expect((await eventsOf(landline.json<{ id: string }>().id))[0].data).toMatchObject({ phone: '+861065529988' });
     });
 
@@ -59,7 +65,7 @@ describe('leads HTTP API', () => {
     });
 
     it('records campaign, referrer and consent given through the API', async () => {
-      const res = await post('/v1/leads', { ...validLead, campaignId: 'cmp-7', referrer: 'https://partner.example/offer', consentPurposes: ['marketing', 'newsletter'] });
+      const res = await post('/v1/leads', { ...freshLead(), campaignId: 'cmp-7', referrer: 'https://partner.example/offer', consentPurposes: ['marketing', 'newsletter'] });
       expect(res.statusCode).toBe(201);
       const [event] = await eventsOf(res.json<{ id: string }>().id);
       expect(event.data).toMatchObject({
@@ -98,12 +104,13 @@ describe('leads HTTP API', () => {
     });
 
     it('replays a retried capture with the same Idempotency-Key: same id, nothing appended', async () => {
-      const first = await post('/v1/leads', validLead, { 'idempotency-key': 'form-submit-42' });
-      const again = await post('/v1/leads', validLead, { 'idempotency-key': 'form-submit-42' });
+      const person = freshLead();
+      const first = await post('/v1/leads', person, { 'idempotency-key': 'form-submit-42' });
+      const again = await post('/v1/leads', person, { 'idempotency-key': 'form-submit-42' });
       expect(again.statusCode).toBe(201);
       expect(again.json()).toEqual(first.json());
       expect(await eventsOf(first.json<{ id: string }>().id)).toHaveLength(1);
-      const other = await post('/v1/leads', validLead, { 'idempotency-key': 'form-submit-43' });
+      const other = await post('/v1/leads', freshLead(), { 'idempotency-key': 'form-submit-43' });
       expect(other.json<{ id: string }>().id).not.toBe(first.json<{ id: string }>().id);
     });
 
@@ -164,6 +171,32 @@ describe('leads HTTP API', () => {
       expect(lead.json()).toMatchObject({ status: 'converted', conversion: { accountId, contactId, opportunityId } });
     });
 
+    it('converts with the lead snapshot, the opportunity hints and who converted, so sales needs not call back', async () => {
+      const id = await capture();
+      await post(`/v1/leads/${id}/qualify`);
+      const res = await post(`/v1/leads/${id}/convert`, { opportunity: { name: 'Acme CRM rollout', amount: { amountMinor: 1_250_000, currency: 'CNY' }, expectedCloseDate: '2026-06-30' } }, { 'x-actor-id': 'rep-9' });
+      expect(res.statusCode).toBe(200);
+      const converted = (await eventsOf(id)).at(-1)!;
+      expect(converted.data).toMatchObject({
+        lead: { name: expect.stringMatching(/^李雷/), company: 'Acme Co., Ltd.', email: expect.stringMatching(/@example\.com$/), phone: expect.stringMatching(/^\+86139/), channel: 'web_form', utm: { source: 'baidu' } },
+        opportunity: { name: 'Acme CRM rollout', amountMinor: 1_250_000, currency: 'CNY', expectedCloseDate: '2026-06-30' },
+        convertedBy: 'rep-9',
+      });
+    });
+
+    it.each([
+      ['a decimal amount', { opportunity: { amount: { amountMinor: 12.5, currency: 'CNY' } } }],
+      ['a lower-case currency', { opportunity: { amount: { amountMinor: 100, currency: 'cny' } } }],
+      ['a date that is not YYYY-MM-DD', { opportunity: { expectedCloseDate: '30/06/2026' } }],
+      ['hints without an opportunity', { createOpportunity: false, opportunity: { name: 'x' } }],
+      ['an unknown hint', { opportunity: { probability: 50 } }],
+    ])('refuses a conversion with %s: 400, nothing appended', async (_, body) => {
+      const id = await capture();
+      await post(`/v1/leads/${id}/qualify`);
+      expectProblem(await post(`/v1/leads/${id}/convert`, body), 400, 'validation_failed');
+      expect(await eventsOf(id)).toHaveLength(2);
+    });
+
     it('answers 404 for an unknown lead and 400 for an id that is not a UUID', async () => {
       expectProblem(await post('/v1/leads/0190aaaa-0000-7000-8000-00000000ffff/qualify'), 404, 'lead_not_found');
       expectProblem(await post('/v1/leads/not-a-uuid/qualify'), 400, 'validation_failed');
@@ -186,7 +219,7 @@ describe('leads HTTP API', () => {
       const res = await app.inject({ url: '/docs-json' });
       expect(res.statusCode).toBe(200);
       const doc = res.json<{ paths: Record<string, Record<string, unknown>> }>();
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/leads', '/v1/leads/{id}', '/v1/leads/{id}/qualify', '/v1/leads/{id}/disqualify', '/v1/leads/{id}/convert']));
+      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/leads', '/v1/leads/{id}', '/v1/leads/{id}/qualify', '/v1/leads/{id}/disqualify', '/v1/leads/{id}/convert', '/v1/leads/{id}/merge']));
       expect((await app.inject({ url: '/docs' })).statusCode).toBe(200);
     });
   });

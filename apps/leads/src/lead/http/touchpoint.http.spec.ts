@@ -12,8 +12,10 @@ describe('touchpoint ingestion', () => {
     store = fixture.store();
   });
 
+  let people = 0;
+  /** A new person each time: the same e-mail twice would attach to the first lead. */
   const capture = async (tenant = 'default') =>
-    (await app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-tenant-id': tenant }, payload: { name: 'Touch Me', email: 'touch@example.cn' } })).json<{ id: string }>().id;
+    (await app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-tenant-id': tenant }, payload: { name: 'Touch Me', email: `touch-${++people}@example.cn` } })).json<{ id: string }>().id;
   const send = (touchpoints: unknown[], tenant = 'default') =>
     app.inject({ method: 'POST', url: '/v1/touchpoints', headers: { 'x-tenant-id': tenant }, payload: { touchpoints } });
   const touchpointsOf = async (leadId: string) => (await store.readStream(`lead-${leadId}`)).filter((e) => e.type === 'leads.TouchpointRecorded');

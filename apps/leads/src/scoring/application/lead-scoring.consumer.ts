@@ -21,6 +21,8 @@ export const SCORING_TRIGGERS: readonly string[] = [
   LeadEventType.LeadCaptured,
   LeadEventType.TouchpointRecorded,
   LeadEventType.LeadAttributesUpdated,
+  LeadEventType.LeadRecaptured,
+  LeadEventType.LeadsMerged,
   ScoringRulesEventType.ScoringRulesChanged,
 ];
 

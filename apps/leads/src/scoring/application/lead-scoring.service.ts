@@ -1,4 +1,4 @@
-import { LeadEventType, leadStream, streamId, type EventMetadata, type LeadScoringEvent, type RecordedEvent } from '@crm/contracts';
+import { LeadEventType, leadStream, streamId, type EventMetadata, type LeadEvent, type LeadScoringEvent, type RecordedEvent } from '@crm/contracts';
 import { handleCommand, type Clock } from '@crm/domain';
 import type { EventStore } from '@crm/eventstore';
 import { CLOCK, EVENT_STORE } from '@crm/nest-kit';
@@ -31,14 +31,40 @@ export class LeadScoringService {
   /** Re-scores one lead of the tenant; `cause` is the event that made it necessary (correlation, causation). */
   async rescoreLead(tenantId: string, leadId: string, cause: Pick<RecordedEvent, 'id' | 'metadata'>): Promise<LeadScoringEvent[]> {
     const { rules } = await this.rules.current(tenantId);
+    const absorbed = await this.mergedHistories(tenantId, leadId);
     const result = await handleCommand(
       this.store,
       leadStream(leadId),
       leadRescoreDecider,
-      { type: 'RescoreLead', data: { leadId, rules, now: this.clock.now() } },
+      { type: 'RescoreLead', data: { leadId, rules, now: this.clock.now(), ...(absorbed.length > 0 && { absorbed }) } },
       { metadata: this.metadata(tenantId, cause) },
     );
     return result.events.map(({ type, data }) => ({ type, data }) as LeadScoringEvent);
+  }
+
+  /**
+   * The histories of the leads merged into this one, and of those merged into them: the
+   * survivor takes over their touchpoints. A merge appends `LeadsMerged` on the survivor, which
+   * triggers this re-score.
+   */
+  private async mergedHistories(tenantId: string, leadId: string): Promise<LeadEvent[]> {
+    const seen = new Set([leadId]);
+    const queue = [leadId];
+    const absorbed: LeadEvent[] = [];
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      const history = await this.store.readStream(leadStream(id));
+      if (history.length === 0 || history[0].metadata.tenantId !== tenantId) continue;
+      for (const event of history) {
+        if (id !== leadId) absorbed.push({ type: event.type, data: event.data } as LeadEvent);
+        if (event.type !== LeadEventType.LeadsMerged) continue;
+        const { mergedId } = event.data as { mergedId: string };
+        if (!seen.has(mergedId)) {
+          seen.add(mergedId);
+          queue.push(mergedId);
+        }
+      }
+    }
+    return absorbed;
   }
 
   /**

@@ -6,7 +6,7 @@ import type { ScoringRules } from './scoring-rules';
 /** Re-score one lead from its whole history under the tenant's current rules, at `now`. */
 export type RescoreLead = {
   type: 'RescoreLead';
-  data: { leadId: string; rules: ScoringRules; now: Date };
+  data: { leadId: string; rules: ScoringRules; now: Date; absorbed?: readonly LeadHistoryEvent[] };
 };
 
 /** The lead's history as read: a lead's score depends on all of it. */
@@ -26,5 +26,5 @@ export const leadRescoreDecider: Decider<RescoreLead, LeadHistoryEvent, LeadResc
     return { history: state.history };
   },
   decide: ({ data }, { history }): LeadScoringEvent[] =>
-    history.length === 0 ? [] : decideRescore({ leadId: data.leadId, history, rules: data.rules, now: data.now }),
+    history.length === 0 ? [] : decideRescore({ leadId: data.leadId, history, rules: data.rules, now: data.now, ...(data.absorbed && { absorbed: data.absorbed }) }),
 };

@@ -150,3 +150,46 @@ describe('rescoring a lead from its history', () => {
       ]));
   });
 });
+
+describe('recaptures and merges', () => {
+  const formRule = parseScoringRules({
+    version: 3,
+    hotThreshold: 60,
+    attributeRules: [DEFAULT_SCORING_RULES.attributeRules[0]],
+    behaviourRules: [
+      { id: 'form', description: 'Submitted a form', touchpoint: 'form_submit', points: 25, award: 'per_occurrence' },
+      { id: 'pricing', description: 'Viewed the pricing page', touchpoint: 'pricing_page_view', points: 15, award: 'once' },
+    ],
+  });
+  const bare: LeadHistoryEvent = { type: LeadEventType.LeadCaptured, data: { leadId, name: 'Ann', email: 'ann@example.cn', source: { channel: 'api' }, capturedAt: t0.toISOString() } };
+  const recaptured = (channel: 'web_form' | 'import', at = day(1), added?: { company?: string; phone?: string }): LeadHistoryEvent => ({
+    type: LeadEventType.LeadRecaptured,
+    data: { leadId, name: 'Ann', email: 'ann@example.cn', source: { channel }, matchedOn: 'email', ...(added && { added }), recapturedAt: at.toISOString() },
+  });
+  const pointsOf = (events: LeadScoringEvent[]) => (events[0]?.data as { score?: number } | undefined)?.score;
+
+  it('counts a web-form recapture as a form_submit touchpoint; an import recapture is no behaviour', () => {
+    expect(pointsOf(decideRescore({ leadId, history: [bare, recaptured('web_form')], rules: formRule, now: day(2) }))).toBe(25);
+    expect(decideRescore({ leadId, history: [bare, recaptured('import')], rules: formRule, now: day(2) })).toEqual([]);
+  });
+
+  it('takes the fields a recapture added into the attributes (complete contact)', () => {
+    const facts = leadFactsFromHistory([bare, recaptured('import', day(1), { company: 'Acme', phone: '+8613800138000' })], day(2));
+    expect(facts.attributes).toMatchObject({ company: 'Acme', phone: '+8613800138000', email: 'ann@example.cn' });
+  });
+
+  it('lets a survivor take over the touchpoints of the leads merged into it, not their fields', () => {
+    const loser: LeadHistoryEvent[] = [
+      { ...bare, data: { ...bare.data, leadId: 'loser', company: 'Loser Co', phone: '+8613900139000' } } as LeadHistoryEvent,
+      { ...touch('pricing_page_view', day(1)), data: { ...(touch('pricing_page_view', day(1)).data as object), leadId: 'loser' } } as LeadHistoryEvent,
+      recaptured('web_form', day(1)),
+    ];
+    const [changed] = decideRescore({ leadId, history: [bare], absorbed: loser, rules: formRule, now: day(2) });
+    expect(changed.data).toMatchObject({ score: 40, reasons: [expect.objectContaining({ ruleId: 'form' }), expect.objectContaining({ ruleId: 'pricing' })] });
+  });
+
+  it('scores a merged-away lead no more', () => {
+    const mergedAway: LeadHistoryEvent = { type: LeadEventType.LeadMergedInto, data: { leadId, survivorId: 'survivor', mergedAt: day(1).toISOString() } };
+    expect(decideRescore({ leadId, history: [bare, recaptured('web_form'), mergedAway], rules: formRule, now: day(2) })).toEqual([]);
+  });
+});

@@ -8,6 +8,12 @@ export type LeadHistoryEvent = LeadEvent;
 
 const notAfter = (iso: string, asOf: Date): boolean => new Date(iso).getTime() <= asOf.getTime();
 
+/** Channels where a recapture means the person submitted a form again (a `form_submit` touchpoint for scoring). */
+const FORM_CHANNELS: ReadonlySet<string> = new Set(['web_form', 'landing_page']);
+
+/** What a survivor takes over from the leads merged into it: their behaviour, not their fields. */
+const isBehaviour = (event: LeadHistoryEvent): boolean => event.type === LeadEventType.TouchpointRecorded || event.type === LeadEventType.LeadRecaptured;
+
 /**
  * Folds a lead's history into the facts its score is computed from, as they stood at
  * `asOf` (events stamped later are left out): the captured fields, attribute updates (a
@@ -42,6 +48,14 @@ export const leadFactsFromHistory = (events: readonly LeadHistoryEvent[], asOf: 
         attributes = next;
         break;
       }
+      case LeadEventType.LeadRecaptured: {
+        const { added, recapturedAt, source } = event.data;
+        if (!notAfter(recapturedAt, asOf)) break;
+        if (added) attributes = { ...attributes, ...added };
+        // The person filled in a form again: that is behaviour. An import or API call is not.
+        if (FORM_CHANNELS.has(source.channel)) touchpoints.push({ touchpointId: `recapture:${recapturedAt}`, type: 'form_submit', at: new Date(recapturedAt) });
+        break;
+      }
       case LeadEventType.TouchpointRecorded: {
         const { touchpointId, type, at, url } = event.data;
         if (!notAfter(at, asOf)) break;
@@ -73,11 +87,23 @@ export const currentLeadScore = (events: readonly LeadHistoryEvent[]): LeadScore
  * Re-scores one lead from its history under `rules` at `now`, and returns the score events
  * to append (none when neither the score nor the hot flag changed).
  */
-export const decideRescore = (input: { leadId: string; history: readonly LeadHistoryEvent[]; rules: ScoringRules; now: Date }): LeadScoringEvent[] =>
-  decideScoreChange({
+export const decideRescore = (input: {
+  leadId: string;
+  history: readonly LeadHistoryEvent[];
+  /** The histories of the leads merged into this one: their touchpoints (and form recaptures) count here. */
+  absorbed?: readonly LeadHistoryEvent[];
+  rules: ScoringRules;
+  now: Date;
+}): LeadScoringEvent[] => {
+  // A lead merged away is scored no more: its behaviour counts on the survivor.
+  if (input.history.some((event) => event.type === LeadEventType.LeadMergedInto)) return [];
+  const behaviour = (input.absorbed ?? []).filter(isBehaviour).map((event) =>
+    event.type === LeadEventType.LeadRecaptured ? { ...event, data: { ...event.data, added: undefined } } : event);
+  return decideScoreChange({
     leadId: input.leadId,
     previous: currentLeadScore(input.history),
-    next: rescoreFromHistory(input.history, input.rules, input.now),
+    next: rescoreFromHistory([...input.history, ...behaviour], input.rules, input.now),
     ruleSetVersion: input.rules.version,
     now: input.now,
   });
+};

@@ -204,6 +204,25 @@ describe('lead scoring', () => {
       expect(await scoreEvents(leadId)).toHaveLength(cooledAll.length);
     });
 
+    it('re-scores a survivor with the touchpoints of the lead merged into it; the merged lead is scored no more', async () => {
+      const tenant = freshTenant();
+      const webinarOnly = { hotThreshold: 60, behaviourRules: [{ id: 'webinar', description: 'Registered for a webinar', touchpoint: 'webinar_registration', points: 70 }] };
+      expect((await put(tenant, webinarOnly)).statusCode).toBe(202);
+      const lead = (email: string) => app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-tenant-id': tenant }, payload: { name: 'Merge Me', email } }).then((r) => r.json<{ id: string }>().id);
+      const [survivor, merged] = [await lead('one@example.cn'), await lead('two@example.cn')];
+      await app.inject({
+        method: 'POST', url: '/v1/touchpoints', headers: { 'x-tenant-id': tenant },
+        payload: { touchpoints: [{ touchpointId: 'web-1', leadId: merged, type: 'webinar_registration', at: new Date().toISOString() }] },
+      });
+      await scoreEventsWhen(merged, (e) => e.some((x) => x.type === 'leads.LeadBecameHot'));
+      const res = await app.inject({ method: 'POST', url: `/v1/leads/${survivor}/merge`, headers: { 'x-tenant-id': tenant }, payload: { mergedId: merged } });
+      expect(res.statusCode).toBe(200);
+      const hot = await scoreEventsWhen(survivor, (e) => e.some((x) => x.type === 'leads.LeadBecameHot'));
+      expect(hot.at(-1)).toMatchObject({ type: 'leads.LeadBecameHot', data: { leadId: survivor, score: 70 } });
+      const scoring = app.get(LeadScoringService);
+      expect(await scoring.rescoreLead(tenant, merged, { id: 'test', metadata: { tenantId: tenant, correlationId: 'test' } })).toEqual([]);
+    });
+
     it('does not score another tenant’s leads with this tenant’s rules', async () => {
       const [a, b] = [freshTenant(), freshTenant()];
       const leadA = await capture(a);
