@@ -16,7 +16,13 @@ const MODULES = {
 
 export type SuiteService = keyof typeof MODULES;
 
-export type RunningSuite = { db: TestDatabase; apps: Record<SuiteService, NestFastifyApplication>; stop: () => Promise<void> };
+export type RunningSuite = {
+  db: TestDatabase;
+  apps: Record<SuiteService, NestFastifyApplication>;
+  /** The JetStream namespace of this run (with NATS). */
+  natsNamespace?: string;
+  stop: () => Promise<void>;
+};
 
 /**
  * Some of the suite's services in this process, on a fresh migrated database, wired exactly as
@@ -27,7 +33,8 @@ export const startSuite = async (name: string, services: readonly SuiteService[]
   const db = await createTestDatabase(name);
   await migrateAll(db.url);
   // Each run gets its own JetStream namespace: suites sharing the test nats-server never see each other's streams or durables.
-  const env = { DATABASE_URL: db.url, ...(natsUrl ? { NATS_URL: natsUrl, NATS_NAMESPACE: `e2e-${db.name.replace(/[^a-z0-9]/g, '').slice(-20)}` } : {}) };
+  const natsNamespace = natsUrl ? `e2e-${db.name.replace(/[^a-z0-9]/g, '').slice(-20)}` : undefined;
+  const env = { DATABASE_URL: db.url, ...(natsUrl ? { NATS_URL: natsUrl, NATS_NAMESPACE: natsNamespace } : {}) };
   const apps = {} as Record<SuiteService, NestFastifyApplication>;
   for (const service of services) {
     const config = loadBaseConfig(service, serviceInfo(service).port, env);
@@ -37,6 +44,7 @@ export const startSuite = async (name: string, services: readonly SuiteService[]
   return {
     db,
     apps,
+    natsNamespace,
     stop: async () => {
       await Promise.all(services.map((s) => apps[s].close()));
       await db.drop();

@@ -15,7 +15,7 @@ import type { CaptureLead, LeadCommand, TouchpointInput } from '../domain/lead.c
 import { leadDecider, leadMatchKeys, type LeadState } from '../domain/lead.decider';
 import { LeadError } from '../domain/lead.errors';
 import type {
-  CaptureLeadBody, ConvertLeadBody, DisqualifyLeadBody, MergeLeadsBody, QualifyLeadBody, TouchpointBatchBody, TouchpointResult, WebFormSubmission,
+  CaptureLeadBody, ConvertLeadBody, DisqualifyLeadBody, MergeLeadsBody, QualifyLeadBody, TouchpointBatchBody, TouchpointResult, UpdateLeadBody, WebFormSubmission,
 } from '../http/lead.dto';
 import { LeadMatchIndex, type MatchKeyEntry } from './lead-match-index';
 
@@ -183,6 +183,10 @@ export class LeadCommandsService {
 
   qualify(ctx: RequestContext, leadId: string, body: QualifyLeadBody) {
     return this.run(ctx, leadId, { type: 'QualifyLead', data: { leadId, qualifiedBy: ctx.actor, ...body, now: this.clock.now() } });
+  }
+
+  updateAttributes(ctx: RequestContext, leadId: string, body: UpdateLeadBody) {
+    return this.run(ctx, leadId, { type: 'UpdateLeadAttributes', data: { leadId, changes: body, now: this.clock.now() } });
   }
 
   async disqualify(ctx: RequestContext, leadId: string, body: DisqualifyLeadBody) {

@@ -1,4 +1,4 @@
-import type { AssignmentHow, Consent, LeadCapturedData, LeadConversionConfirmedData, LeadConvertedData, LeadMatchRule, ReturnToPoolReason, TouchpointRecordedData } from '@crm/contracts';
+import type { AssignmentHow, Consent, LeadAttributeValue, LeadCapturedData, LeadConversionConfirmedData, LeadConvertedData, LeadMatchRule, ReturnToPoolReason, TouchpointRecordedData } from '@crm/contracts';
 
 export type CaptureLead = {
   type: 'CaptureLead';
@@ -53,6 +53,12 @@ export type MarkLeadMerged = { type: 'MarkLeadMerged'; data: { leadId: string; s
 /** Sales recorded the conversion: what stands for the lead now. */
 export type ConfirmLeadConversion = { type: 'ConfirmLeadConversion'; data: Omit<LeadConversionConfirmedData, 'confirmedAt'> & { now: Date } };
 
+/**
+ * Changes a lead's profile attributes (industry, region, title, …; `null` clears one). Only real
+ * changes are recorded; a converted lead's profile now lives in sales and is refused.
+ */
+export type UpdateLeadAttributes = { type: 'UpdateLeadAttributes'; data: { leadId: string; changes: Record<string, LeadAttributeValue | null>; now: Date } };
+
 export type TouchpointInput = Omit<TouchpointRecordedData, 'recordedAt' | 'leadId'>;
 
 /** Records a lead's touchpoints, in order; ids already recorded (or repeated in the batch) are skipped. */
@@ -94,6 +100,7 @@ export type LeadCommand =
   | ConfirmLeadConversion
   | QualifyLead
   | DisqualifyLead
+  | UpdateLeadAttributes
   | ConvertLead
   | RecordTouchpoints
   | AssignLead

@@ -54,6 +54,19 @@ describe('Lead decider', () => {
     it('refuses a missing lead', () => given([]).when(qualify).thenThrows('lead_not_found', (e) => expect(e.kind).toBe('not_found')));
   });
 
+  describe('UpdateLeadAttributes', () => {
+    const update = (changes: Record<string, string | number | boolean | null>) => ({ type: 'UpdateLeadAttributes' as const, data: { leadId, changes, now } });
+    const updated = (changes: Record<string, string | number | boolean | null>): LeadEvent => ({ type: LeadEventType.LeadAttributesUpdated, data: { leadId, changes, updatedAt: now.toISOString() } });
+    it('records new attribute values', () => given([captured]).when(update({ industry: 'software', employees: 120 })).then([updated({ industry: 'software', employees: 120 })]));
+    it('records only what changes; clearing an absent attribute is nothing', () =>
+      given([captured, updated({ industry: 'software', region: 'east' })]).when(update({ industry: 'software', region: null, title: null, vip: true })).then([updated({ region: null, vip: true })]));
+    it('is a no-op when nothing changes', () => given([captured, updated({ industry: 'software' })]).when(update({ industry: 'software' })).thenNothingHappened());
+    it('refuses a converted lead (its profile lives in sales now)', () => given([captured, qualified, converted]).when(update({ industry: 'x' })).thenThrows('lead_already_converted'));
+    it('refuses a merged-away lead, naming the survivor', () =>
+      given([captured, mergedInto]).when(update({ industry: 'x' })).thenThrows('lead_merged', (e) => expect(e.details).toEqual({ survivorId })));
+    it('refuses a missing lead', () => given([]).when(update({ industry: 'x' })).thenThrows('lead_not_found'));
+  });
+
   describe('DisqualifyLead', () => {
     const disqualify = { type: 'DisqualifyLead' as const, data: { leadId, reason: 'no budget', now } };
     it('disqualifies with a reason', () => given([captured]).when(disqualify).then([disqualified]));

@@ -3,7 +3,7 @@ import type { Decider } from '@crm/domain';
 import { matchKeys, type MatchableRecord, type MatchKey } from '@crm/identity';
 import type {
   AlertHotLeadOwner, AssignLead, CaptureLead, ClaimLead, ConfirmLeadConversion, ConvertLead, DisqualifyLead, LeadCommand, MarkLeadMerged, MergeLead,
-  QualifyLead, RecaptureLead, RecordFollowUp, RecordTouchpoints, ReturnLeadToPool,
+  QualifyLead, RecaptureLead, RecordFollowUp, RecordTouchpoints, ReturnLeadToPool, UpdateLeadAttributes,
 } from './lead.commands';
 import { LeadError } from './lead.errors';
 
@@ -163,6 +163,15 @@ const confirmConversion = ({ data }: ConfirmLeadConversion, state: LeadState): L
       confirmedAt: now.toISOString(),
     },
   }];
+};
+
+const updateAttributes = ({ data }: UpdateLeadAttributes, state: LeadState): LeadEvent[] => {
+  const lead = existing(state, data.leadId);
+  if (lead.status === 'converted') throw new LeadError('lead_already_converted', `lead ${data.leadId} is converted: its profile now lives in sales`);
+  const changes = Object.fromEntries(Object.entries(data.changes).filter(([field, value]) =>
+    value === null ? field in lead.attributes : lead.attributes[field] !== value));
+  if (Object.keys(changes).length === 0) return [];
+  return [{ type: LeadEventType.LeadAttributesUpdated, data: { leadId: data.leadId, changes, updatedAt: data.now.toISOString() } }];
 };
 
 const qualify = ({ data }: QualifyLead, state: LeadState): LeadEvent[] => {
@@ -377,6 +386,8 @@ export const leadDecider: Decider<LeadCommand, LeadEvent, LeadState> = {
         return qualify(command, state);
       case 'DisqualifyLead':
         return disqualify(command, state);
+      case 'UpdateLeadAttributes':
+        return updateAttributes(command, state);
       case 'ConvertLead':
         return convert(command, state);
       case 'RecordTouchpoints':

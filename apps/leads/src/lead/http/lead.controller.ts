@@ -1,11 +1,12 @@
 import { ApiProblems, Ctx, etag, openApiSchema, ZodValidationPipe, type RequestContext } from '@crm/nest-kit';
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { LeadCommandsService } from '../application/lead-commands.service';
 import type { LeadState } from '../domain/lead.decider';
 import {
   CaptureLeadBody, ConvertLeadBody, DisqualifyLeadBody, LeadCommandResponse, LeadIdParam, LeadResponse, MergeLeadsBody, QualifyLeadBody,
+  UpdateLeadBody,
 } from './lead.dto';
 
 const idempotencyHeader = { name: 'Idempotency-Key', required: false, description: 'Retrying with the same key appends nothing and returns the first result.' };
@@ -56,6 +57,16 @@ export class LeadController {
   @ApiResponse({ status: 200, ...commandResponse })
   async merge(@Ctx() ctx: RequestContext, @Param('id', new ZodValidationPipe(LeadIdParam)) id: string, @Body(new ZodValidationPipe(MergeLeadsBody)) body: MergeLeadsBody, @Res({ passthrough: true }) reply: FastifyReply) {
     return respond(reply, id, await this.leads.merge(ctx, id, body));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change profile attributes (industry, region, title, …; null clears one); scoring re-evaluates the lead' })
+  @ApiHeader(idempotencyHeader)
+  @ApiHeader(ifMatchHeader)
+  @ApiBody({ schema: openApiSchema(UpdateLeadBody) })
+  @ApiResponse({ status: 200, ...commandResponse })
+  async update(@Ctx() ctx: RequestContext, @Param('id', new ZodValidationPipe(LeadIdParam)) id: string, @Body(new ZodValidationPipe(UpdateLeadBody)) body: UpdateLeadBody, @Res({ passthrough: true }) reply: FastifyReply) {
+    return respond(reply, id, await this.leads.updateAttributes(ctx, id, body));
   }
 
   @Post(':id/qualify')

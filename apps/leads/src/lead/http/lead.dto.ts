@@ -44,6 +44,20 @@ export type QualifyLeadBody = z.infer<typeof QualifyLeadBody>;
 export const DisqualifyLeadBody = z.object({ reason: text(500) }).strict();
 export type DisqualifyLeadBody = z.infer<typeof DisqualifyLeadBody>;
 
+/** Fields a capture, recapture or merge owns (they feed the duplicate index): not editable as attributes. */
+const IDENTITY_FIELDS = new Set(['name', 'company', 'email', 'phone']);
+
+/**
+ * Profile attributes to change (`industry`, `region`, `title`, `employees`, …), as scoring rules
+ * read them; `null` clears one. Identity fields are not attributes.
+ */
+export const UpdateLeadBody = z
+  .record(z.string().regex(/^[a-z][a-zA-Z0-9_]{0,63}$/, 'attribute names are camelCase or snake_case words'), z.union([text(2000), z.number().finite(), z.boolean(), z.null()]))
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' })
+  .refine((b) => Object.keys(b).length <= 50, { message: 'at most 50 attributes at once' })
+  .refine((b) => Object.keys(b).every((k) => !IDENTITY_FIELDS.has(k)), { message: 'name, company, e-mail and phone come from captures (a new capture attaches; two leads merge)' });
+export type UpdateLeadBody = z.infer<typeof UpdateLeadBody>;
+
 /** Money as integer minor units of an ISO 4217 currency: a decimal amount is refused, never rounded. */
 const MoneyBody = z.object({ amountMinor: z.int().min(0).max(Number.MAX_SAFE_INTEGER), currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CNY') }).strict();
 

@@ -143,6 +143,35 @@ describe('leads HTTP API', () => {
       expectProblem(await post(`/v1/leads/${id}/qualify`, {}, { 'if-match': 'yesterday' }), 400, 'invalid_header');
     });
 
+    it('changes profile attributes with If-Match: 200 and one LeadAttributesUpdated; stale → 409; a retry appends nothing', async () => {
+      const id = await capture();
+      const patch = (payload: unknown, headers: Record<string, string> = {}) => app.inject({ method: 'PATCH', url: `/v1/leads/${id}`, payload: payload as object, headers });
+      expectProblem(await patch({ industry: 'software' }, { 'if-match': '"7"' }), 409, 'concurrency_conflict');
+      const res = await patch({ industry: 'software', employees: 120 }, { 'if-match': '"0"', 'idempotency-key': `attrs-${id}` });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers.etag).toBe('"1"');
+      expect((await patch({ industry: 'software', employees: 120 }, { 'idempotency-key': `attrs-${id}` })).headers.etag).toBe('"1"');
+      const events = await eventsOf(id);
+      expect(events.map((e) => e.type)).toEqual(['leads.LeadCaptured', 'leads.LeadAttributesUpdated']);
+      expect(events[1].data).toMatchObject({ changes: { industry: 'software', employees: 120 } });
+    });
+
+    it.each([
+      ['an empty body', {}],
+      ['an identity field', { email: 'x@example.com' }],
+      ['a bad attribute name', { 'Bad Name': 'x' }],
+      ['an object value', { industry: { nested: true } }],
+      ['an array body', ['industry']],
+    ])('refuses %s with 400 and appends nothing', async (_, payload) => {
+      const id = await capture();
+      expectProblem(await app.inject({ method: 'PATCH', url: `/v1/leads/${id}`, payload: payload as object }), 400, 'validation_failed');
+      expect(await eventsOf(id)).toHaveLength(1);
+    });
+
+    it('answers 404 when patching an unknown lead', async () => {
+      expectProblem(await app.inject({ method: 'PATCH', url: '/v1/leads/0190aaaa-0000-7000-8000-00000000ffff', payload: { industry: 'x' } }), 404, 'lead_not_found');
+    });
+
     it('requires a reason to disqualify', async () => {
       const id = await capture();
       expectProblem(await post(`/v1/leads/${id}/disqualify`, {}), 400, 'validation_failed');
