@@ -49,7 +49,7 @@ describeWithNats('one trace from HTTP request to projection', (natsUrl) => {
 
     const http = byName('POST /v1/leads');
     const append = byName('eventstore.append');
-    const publish = byName('publish crm.leads.LeadCaptured');
+    const publish = byName(`publish ${suite.natsNamespace}.leads.LeadCaptured`);
     const consume = byName('consume leads.LeadCaptured');
     expect(parentOf(http)).toBe('00f067aa0ba902b7'); // continues the caller's trace
     expect(parentOf(append)).toBe(http.spanContext().spanId);
