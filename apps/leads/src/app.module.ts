@@ -1,14 +1,13 @@
 import type { Clock } from '@crm/domain';
 import type { EventStore } from '@crm/eventstore';
 import type { EventConsumer } from '@crm/messaging';
-import { EventSourcingModule, TimersModule, type BaseConfig, type TimersModuleOptions } from '@crm/nest-kit';
+import { ConsumersModule, EventSourcingModule, TimersModule, type BaseConfig, type TimersModuleOptions } from '@crm/nest-kit';
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AssignmentOptions } from './assignment/application/assignment.tokens';
 import { AssignmentModule } from './assignment/assignment.module';
 import { CampaignModule } from './campaign/campaign.module';
 import { LeadImportModule } from './import/lead-import.module';
 import { LeadModule } from './lead/lead.module';
-import { LeadsConsumerModule } from './leads-consumer.module';
 import type { ScoringOptions } from './scoring/application/lead-scoring.consumer';
 import { ScoringModule } from './scoring/scoring.module';
 
@@ -33,7 +32,7 @@ export class AppModule {
       imports: [
         EventSourcingModule.forRoot({ config, schema: 'leads', eventStore: overrides.eventStore, clock: overrides.clock }),
         TimersModule.forRoot({ schema: 'leads', ...overrides.timers }),
-        LeadsConsumerModule.forRoot(config, overrides.consumer),
+        ConsumersModule.forRoot({ app: 'leads', schema: 'leads', otherContexts: overrides.consumer }),
         LeadModule,
         ScoringModule.forRoot(overrides.scoring),
         LeadImportModule,

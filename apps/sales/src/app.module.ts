@@ -1,6 +1,6 @@
 import type { Clock } from '@crm/domain';
 import type { EventStore } from '@crm/eventstore';
-import { EventSourcingModule, TimersModule, type BaseConfig, type TimersModuleOptions } from '@crm/nest-kit';
+import { ConsumersModule, EventSourcingModule, TimersModule, type BaseConfig, type TimersModuleOptions } from '@crm/nest-kit';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { CustomersModule } from './customers/customers.module';
 import { DealsModule } from './deals/deals.module';
@@ -28,6 +28,7 @@ export class AppModule {
       imports: [
         EventSourcingModule.forRoot({ config, schema: 'sales', eventStore: overrides.eventStore, clock: overrides.clock }),
         TimersModule.forRoot({ schema: 'sales', ...overrides.timers }),
+        ConsumersModule.forRoot({ app: 'sales', schema: 'sales', otherContexts: overrides.sales?.consumer }),
         SalesOptionsModule.forRoot(overrides.sales ?? {}),
         CustomersModule,
         PipelineModule,

@@ -11,3 +11,4 @@ export * from './observability.module';
 export * from './messaging';
 export * from './tracing';
 export * from './timers.module';
+export * from './consumers.module';

@@ -172,6 +172,41 @@ describe('Scheduler', () => {
     expect(keys[1]).toBe(timerIdempotencyKey({ ...t, generation: 2 }));
   });
 
+  it('lets a handler re-arm its own timer ("not yet"): the new due time stands, no incident, it fires then', async () => {
+    const fired: number[] = [];
+    const t = timer();
+    const later = new Date(t.dueAt.getTime() + 5 * DAY);
+    const s = scheduler().on(KIND, async (claimed) => {
+      fired.push(claimed.generation);
+      if (claimed.generation === 1) await store.schedule({ ...t, dueAt: later }, { replace: true });
+    });
+    await store.schedule(t);
+    clock.set(t.dueAt);
+    await s.runOnce();
+    expect(await store.get(t)).toMatchObject({ status: 'pending', generation: 2, dueAt: later });
+    expect(incidents).toEqual([]);
+    clock.set(later);
+    await s.runOnce();
+    expect(fired).toEqual([1, 2]);
+    expect(await store.get(t)).toMatchObject({ status: 'fired', generation: 2 });
+  });
+
+  it('still reports a claim lost to another runner (lease expired and taken over)', async () => {
+    const gate = deferred();
+    const t = timer();
+    await store.schedule(t);
+    clock.set(t.dueAt);
+    const slow = scheduler({ leaseMs: 10 * SECOND }).on(KIND, () => gate.promise);
+    const running = slow.runOnce();
+    await settle();
+    clock.advance(11 * SECOND);
+    const other = scheduler({ leaseMs: 10 * SECOND }).on(KIND, async () => undefined);
+    await other.runOnce();
+    gate.resolve();
+    await running;
+    expect(incidents.map((i) => i.type)).toEqual(['claim_lost']);
+  });
+
   it('stop() waits for in-flight handlers, then polls no more', async () => {
     const gate = deferred();
     const started: string[] = [];

@@ -273,6 +273,10 @@ export class Scheduler {
   private async finish(timer: ClaimedTimer, operation: 'complete' | 'release' | 'dead_letter', write: () => Promise<boolean>): Promise<boolean> {
     try {
       if (await write()) return true;
+      // A handler may re-arm its own timer (schedule with `replace`, e.g. "not yet: check again
+      // at the real deadline"): the new generation stands and nothing was lost.
+      const current = await this.store.get(timer);
+      if (current !== undefined && current.generation > timer.generation) return false;
       this.onIncident({ type: 'claim_lost', timer });
     } catch (error) {
       // Not recorded: the lease expires and the timer is attempted again (at-least-once).

@@ -1,9 +1,7 @@
 import { LeadConversionRecordedData, SalesCustomerEventType, type RecordedEvent } from '@crm/contracts';
 import { DomainError } from '@crm/domain';
-import type { RunningConsumer } from '@crm/messaging';
-import { registerLagSource } from '@crm/observability';
+import { OTHER_CONTEXTS, runConsumer, type OtherContexts } from '@crm/nest-kit';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { LEADS_CONSUMER, type LeadsConsumerRuntime } from '../../leads-consumer.module';
 import { LeadCommandsService } from './lead-commands.service';
 
 /** Durable consumer name (`<consuming-app>.<purpose>`); its checkpoint lives in `leads_messaging`. */
@@ -19,31 +17,27 @@ export const CONVERSION_CONFIRMATION_CONSUMER = 'leads.conversion-confirmation';
 @Injectable()
 export class LeadConversionConfirmationConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CONVERSION_CONFIRMATION_CONSUMER);
-  private running?: RunningConsumer;
-  private unregisterLag?: () => void;
+  private stop?: () => Promise<void>;
 
   constructor(
-    @Inject(LEADS_CONSUMER) private readonly runtime: LeadsConsumerRuntime,
+    @Inject(OTHER_CONTEXTS) private readonly contexts: OtherContexts,
     private readonly leads: LeadCommandsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.runtime.consumer) {
-      this.logger.warn(`not started: ${this.runtime.unavailable ?? 'no consumer'}; conversions are not confirmed on leads`);
+    if (!this.contexts.consumer) {
+      this.logger.warn(`not started: ${this.contexts.unavailable ?? 'no consumer'}; conversions are not confirmed on leads`);
       return;
     }
-    const running = await this.runtime.consumer.start(
-      { name: CONVERSION_CONFIRMATION_CONSUMER, sources: ['sales'], filter: { eventTypes: [SalesCustomerEventType.LeadConversionRecorded] } },
+    this.stop = await runConsumer(
+      this.contexts.consumer,
+      { name: CONVERSION_CONFIRMATION_CONSUMER, sources: ['sales'], eventTypes: [SalesCustomerEventType.LeadConversionRecorded] },
       (event) => this.handle(event),
     );
-    this.running = running;
-    this.unregisterLag = registerLagSource(CONVERSION_CONFIRMATION_CONSUMER, 'sales', async () => (await running.lag())[0]?.pending ?? 0);
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.unregisterLag?.();
-    await this.running?.stop();
-    await this.runtime.close();
+    await this.stop?.();
   }
 
   async handle(event: RecordedEvent): Promise<void> {

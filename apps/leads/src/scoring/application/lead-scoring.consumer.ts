@@ -1,13 +1,7 @@
 import { LeadEventType, ScoringRulesEventType, streamCategory, streamId, type RecordedEvent } from '@crm/contracts';
-import {
-  InMemoryCheckpointStore, InMemoryDeadLetterStore, migrateMessaging, PostgresCheckpointStore, PostgresDeadLetterStore, StoreEventConsumer,
-  type EventConsumer, type RunningConsumer,
-} from '@crm/messaging';
-import type { EventStore } from '@crm/eventstore';
-import { EVENT_STORE, PG_POOL, tracedConsumer } from '@crm/nest-kit';
-import { registerLagSource } from '@crm/observability';
+import type { EventConsumer } from '@crm/messaging';
+import { OWN_EVENTS, runConsumer } from '@crm/nest-kit';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { Pool } from 'pg';
 import { LeadScoringService } from './lead-scoring.service';
 
 /** Durable consumer name (`<consuming-app>.<purpose>`); its checkpoint lives in the leads schema. */
@@ -44,40 +38,21 @@ export type ScoringOptions = {
 @Injectable()
 export class LeadScoringConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SCORING_CONSUMER);
-  private consumer?: EventConsumer;
-  private running?: RunningConsumer;
-  private unregisterLag?: () => void;
+  private stop?: () => Promise<void>;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PG_POOL) private readonly pool: Pool | undefined,
+    @Inject(OWN_EVENTS) private readonly events: EventConsumer,
     @Inject(SCORING_OPTIONS) private readonly options: ScoringOptions,
     private readonly scoring: LeadScoringService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.background === false) return;
-    if (this.pool) await migrateMessaging(this.pool, 'leads');
-    this.consumer = tracedConsumer(
-      new StoreEventConsumer(
-        () => this.store,
-        this.pool ? new PostgresCheckpointStore(this.pool, 'leads') : new InMemoryCheckpointStore(),
-        this.pool ? new PostgresDeadLetterStore(this.pool, 'leads') : new InMemoryDeadLetterStore(),
-        { onError: (error) => this.logger.warn(`scoring: ${error instanceof Error ? error.message : String(error)}`) },
-      ),
-    );
-    const running = await this.consumer.start(
-      { name: SCORING_CONSUMER, sources: ['leads'], filter: { eventTypes: SCORING_TRIGGERS } },
-      (event) => this.handle(event),
-    );
-    this.running = running;
-    this.unregisterLag = registerLagSource(SCORING_CONSUMER, 'leads', async () => (await running.lag())[0]?.pending ?? 0);
+    this.stop = await runConsumer(this.events, { name: SCORING_CONSUMER, sources: ['leads'], eventTypes: SCORING_TRIGGERS }, (event) => this.handle(event));
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.unregisterLag?.();
-    await this.running?.stop();
-    await this.consumer?.close();
+    await this.stop?.();
   }
 
   private async handle(event: RecordedEvent): Promise<void> {

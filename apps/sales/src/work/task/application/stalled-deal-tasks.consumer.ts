@@ -1,13 +1,7 @@
 import { idFromKey, OpportunityStalledData, SalesPipelineEventType, type RecordedEvent } from '@crm/contracts';
-import type { EventStore } from '@crm/eventstore';
-import {
-  InMemoryCheckpointStore, InMemoryDeadLetterStore, migrateMessaging, PostgresCheckpointStore, PostgresDeadLetterStore, StoreEventConsumer,
-  type EventConsumer, type RunningConsumer,
-} from '@crm/messaging';
-import { EVENT_STORE, PG_POOL, tracedConsumer } from '@crm/nest-kit';
-import { registerLagSource } from '@crm/observability';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { Pool } from 'pg';
+import type { EventConsumer } from '@crm/messaging';
+import { OWN_EVENTS, runConsumer } from '@crm/nest-kit';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SALES_OPTIONS, type SalesOptions } from '../../../sales.options';
 import { TaskCommandsService } from './task-commands.service';
 
@@ -31,41 +25,21 @@ export const stalledDealTaskId = (tenantId: string, eventId: string): string => 
  */
 @Injectable()
 export class StalledDealTasksConsumer implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(STALLED_DEAL_TASKS_CONSUMER);
-  private consumer?: EventConsumer;
-  private running?: RunningConsumer;
-  private unregisterLag?: () => void;
+  private stop?: () => Promise<void>;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PG_POOL) private readonly pool: Pool | undefined,
+    @Inject(OWN_EVENTS) private readonly events: EventConsumer,
     @Inject(SALES_OPTIONS) private readonly options: SalesOptions,
     private readonly tasks: TaskCommandsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.background === false) return;
-    if (this.pool) await migrateMessaging(this.pool, 'sales');
-    this.consumer = tracedConsumer(
-      new StoreEventConsumer(
-        () => this.store,
-        this.pool ? new PostgresCheckpointStore(this.pool, 'sales') : new InMemoryCheckpointStore(),
-        this.pool ? new PostgresDeadLetterStore(this.pool, 'sales') : new InMemoryDeadLetterStore(),
-        { onError: (error) => this.logger.warn(`stalled-deal tasks: ${error instanceof Error ? error.message : String(error)}`) },
-      ),
-    );
-    const running = await this.consumer.start(
-      { name: STALLED_DEAL_TASKS_CONSUMER, sources: ['sales'], filter: { eventTypes: [SalesPipelineEventType.OpportunityStalled] } },
-      (event) => this.handle(event),
-    );
-    this.running = running;
-    this.unregisterLag = registerLagSource(STALLED_DEAL_TASKS_CONSUMER, 'sales', async () => (await running.lag())[0]?.pending ?? 0);
+    this.stop = await runConsumer(this.events, { name: STALLED_DEAL_TASKS_CONSUMER, sources: ['sales'], eventTypes: [SalesPipelineEventType.OpportunityStalled] }, (event) => this.handle(event));
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.unregisterLag?.();
-    await this.running?.stop();
-    await this.consumer?.close();
+    await this.stop?.();
   }
 
   /** Idempotent: a redelivered event creates nothing twice. */
