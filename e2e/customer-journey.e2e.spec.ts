@@ -173,11 +173,15 @@ const journey = (mode: 'embedded' | 'nats', natsUrl: () => string | undefined) =
       insights, '/v1/reports/sales/opportunity-funnel?pipelineId=default', (f) => f.stages.every((s) => s.reached === 1)), 15_000);
     expect(oppFunnel.stages.map((s) => s.stageId)).toEqual(['initial_contact', 'needs_analysis', 'proposal', 'negotiation', 'contract_signed']);
     // … the forecast (won this month) and the leaderboard.
-    const forecast = await json<Record<string, unknown>>(insights, 'GET', `/v1/reports/sales/forecast?groupBy=rep&from=${month}&to=${month}`, undefined, {}, 200);
-    expect(JSON.stringify(forecast)).toContain('rep-li');
+    const forecast = await json<{ groups: unknown[] }>(insights, 'GET', `/v1/reports/sales/forecast?groupBy=rep&from=${month}&to=${month}`, undefined, {}, 200);
+    expect(forecast.groups).toEqual([
+      { key: 'rep-li', months: [{ month, currency: 'CNY', openCount: 0, pipelineMinor: '0', weightedMinor: '0', wonCount: 1, wonMinor: '12000000' }] },
+    ]);
     const board = await eventually(() => found<{ rows: Array<Record<string, unknown>> }>(
-      insights, `/v1/reports/sales/leaderboard?period=${month}&groupBy=rep&metric=won_amount`, (b) => b.rows.length > 0), 15_000);
-    expect(board.rows[0]).toMatchObject({ key: 'rep-li', rank: 1 });
+      insights, `/v1/reports/sales/leaderboard?period=${month}&groupBy=rep&metric=won_amount`, (b) => b.rows.length > 0 && b.rows[0].activities === 1), 15_000);
+    expect(board.rows).toEqual([expect.objectContaining({
+      rank: 1, key: 'rep-li', wonAmount: { currency: 'CNY', amountMinor: '12000000' }, wonCount: 1, lostCount: 0, winRate: 1, activities: 1,
+    })]);
   }, 120_000);
 
   /** `sales.ContractSigned` as consumers get it: from JetStream with NATS, else from the sales event store. */
