@@ -102,10 +102,11 @@ describe('insights migrations (checked in under apps/insights/prisma/migrations)
       async () => {
         const { applied } = await migrateInsights(db.url);
 
-        expect(applied).toHaveLength(3);
+        expect(applied).toHaveLength(4);
         expect(applied[0]).toMatch(/^\d{14}_init$/);
         expect(applied[1]).toMatch(/^\d{14}_reports$/);
         expect(applied[2]).toMatch(/^\d{14}_sales_reports$/);
+        expect(applied[3]).toMatch(/^\d{14}_lead_list_fields$/);
         expect(await tablesIn(db.url, 'insights')).toEqual(INSIGHTS_TABLES);
         expect(await tablesIn(db.url, 'public')).toEqual([]);
         expect(await appliedMigrations(db.url)).toEqual(applied);
@@ -130,7 +131,7 @@ describe('insights migrations (checked in under apps/insights/prisma/migrations)
         const fresh = await createTestDatabase('insights_migrate_race');
         try {
           const runs = await Promise.all([migrateInsights(fresh.url), migrateInsights(fresh.url), migrateInsights(fresh.url)]);
-          expect(runs.flatMap((r) => r.applied)).toHaveLength(3);
+          expect(runs.flatMap((r) => r.applied)).toHaveLength(4);
           expect(await tablesIn(fresh.url, 'insights')).toEqual(INSIGHTS_TABLES);
         } finally {
           await fresh.drop();

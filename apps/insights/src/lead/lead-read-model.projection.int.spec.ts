@@ -1,7 +1,7 @@
-import { LeadEventType, newId, type LeadEvent, type RecordedEvent } from '@crm/contracts';
+import { LeadEventType, LeadMatchKeyEventType, newId, type LeadEvent, type RecordedEvent } from '@crm/contracts';
 import { useInsightsReadModel } from '../../test/read-model.fixture';
 import type { InsightsReadModel } from '../insights-read-model';
-import { LEAD_READ_MODEL_PROJECTION } from './lead-read-model.projection';
+import { LEAD_READ_MODEL_PROJECTION, leadReadModelConsumer } from './lead-read-model.projection';
 import type { LeadView } from './lead.query';
 
 // Given events → rows, on real PostgreSQL. One database for the file; every test uses fresh lead
@@ -32,6 +32,36 @@ const disqualified = (leadId: string): LeadEvent => ({
 const converted = (leadId: string): LeadEvent => ({
   type: LeadEventType.LeadConverted,
   data: { leadId, accountId: 'acc-1', contactId: 'con-1', opportunityId: 'opp-1', convertedAt: '2025-03-03T08:00:00.000Z' },
+});
+const assigned = (leadId: string, ownerId: string, assignedAt = '2025-03-01T12:00:00.000Z'): LeadEvent => ({
+  type: LeadEventType.LeadAssigned,
+  data: { leadId, ownerId, how: 'round_robin', assignedAt },
+});
+const claimed = (leadId: string, ownerId: string, claimedAt = '2025-03-05T09:00:00.000Z'): LeadEvent => ({
+  type: LeadEventType.LeadClaimed,
+  data: { leadId, ownerId, claimedAt },
+});
+const followedUp = (leadId: string, by: string, followedUpAt: string): LeadEvent => ({ type: LeadEventType.LeadFollowedUp, data: { leadId, by, followedUpAt } });
+const returnedToPool = (leadId: string, previousOwnerId: string): LeadEvent => ({
+  type: LeadEventType.LeadReturnedToPool,
+  data: { leadId, previousOwnerId, reason: 'no_follow_up', returnedAt: '2025-04-01T00:00:00.000Z' },
+});
+const reason = { ruleId: 'pricing', kind: 'behaviour', points: 15, detail: 'pricing page' } as const;
+const scoreChanged = (leadId: string, score: number, previousScore: number): LeadEvent => ({
+  type: LeadEventType.LeadScoreChanged,
+  data: { leadId, score, previousScore, reasons: [reason], ruleSetVersion: 1, scoredAt: '2025-03-01T13:00:00.000Z' },
+});
+const becameHot = (leadId: string, score: number): LeadEvent => ({
+  type: LeadEventType.LeadBecameHot,
+  data: { leadId, score, reasons: [reason], threshold: 60, ruleSetVersion: 1, becameHotAt: '2025-03-01T13:00:00.000Z' },
+});
+const cooled = (leadId: string, score: number): LeadEvent => ({
+  type: LeadEventType.LeadCooled,
+  data: { leadId, score, reasons: [reason], threshold: 60, ruleSetVersion: 1, cooledAt: '2025-03-20T00:00:00.000Z' },
+});
+const attributesUpdated = (leadId: string, changes: Record<string, string | number | boolean | null>): LeadEvent => ({
+  type: LeadEventType.LeadAttributesUpdated,
+  data: { leadId, changes, updatedAt: '2025-03-01T14:00:00.000Z' },
 });
 
 const project = async (events: RecordedEvent[]) => {
@@ -65,8 +95,14 @@ describe('lead read model projection', () => {
       company: 'Analytical Engines Ltd',
       email: 'ada@example.com',
       phone: null,
-      source: { channel: 'web_form', utm: { source: 'newsletter', campaign: 'spring' } },
+      source: { channel: 'web_form', utm: { source: 'newsletter', campaign: 'spring' }, campaignId: null, referrer: null, formId: null },
       status: 'converted',
+      ownerId: null,
+      score: 0,
+      hot: false,
+      industry: null,
+      region: null,
+      lastActivityAt: null,
       disqualifyReason: null,
       accountId: 'acc-1',
       contactId: 'con-1',
@@ -111,24 +147,143 @@ describe('lead read model projection', () => {
     expect(await readModel.prisma.lead.count({ where: { tenantId: tenant } })).toBe(1);
   });
 
+  it('keeps the campaign, referrer and form of the capture source; a recapture from another campaign leaves them', async () => {
+    const tenant = `t-${newId()}`;
+    const leadId = newId();
+    const capture = captured(leadId);
+    if (capture.type !== LeadEventType.LeadCaptured) throw new Error('a capture');
+    capture.data.source = { ...capture.data.source, campaignId: 'cmp-spring', referrer: 'https://example.cn/blog', formId: 'demo-request' };
+    await project([
+      recorded(tenant, capture),
+      recorded(tenant, {
+        type: LeadEventType.LeadRecaptured,
+        data: { leadId, name: 'Ada', source: { channel: 'event', campaignId: 'cmp-expo' }, matchedOn: 'email', recapturedAt: '2025-03-04T08:00:00.000Z' },
+      }),
+    ]);
+
+    expect((await readModel.leads.findLead(tenant, leadId))?.source).toEqual({
+      channel: 'web_form',
+      utm: { source: 'newsletter', campaign: 'spring' },
+      campaignId: 'cmp-spring',
+      referrer: 'https://example.cn/blog',
+      formId: 'demo-request',
+    });
+  });
+
+  it('assignment sets the owner and its activity clock, a follow-up moves the clock, a return to the pool clears both, a claim takes it again', async () => {
+    const tenant = `t-${newId()}`;
+    const leadId = newId();
+    const owner = async () => {
+      const lead = await readModel.leads.findLead(tenant, leadId);
+      return { ownerId: lead?.ownerId, lastActivityAt: lead?.lastActivityAt };
+    };
+    await project([recorded(tenant, captured(leadId)), recorded(tenant, assigned(leadId, 'rep-li'))]);
+    expect(await owner()).toEqual({ ownerId: 'rep-li', lastActivityAt: '2025-03-01T12:00:00.000Z' });
+
+    await project([recorded(tenant, followedUp(leadId, 'rep-li', '2025-03-02T15:30:00.000Z'))]);
+    expect(await owner()).toEqual({ ownerId: 'rep-li', lastActivityAt: '2025-03-02T15:30:00.000Z' });
+
+    await project([recorded(tenant, returnedToPool(leadId, 'rep-li'))]);
+    expect(await owner()).toEqual({ ownerId: null, lastActivityAt: null });
+
+    await project([recorded(tenant, claimed(leadId, 'rep-wang'))]);
+    expect(await owner()).toEqual({ ownerId: 'rep-wang', lastActivityAt: '2025-03-05T09:00:00.000Z' });
+
+    // A re-assignment replaces the owner.
+    await project([recorded(tenant, { type: LeadEventType.LeadAssigned, data: { leadId, ownerId: 'rep-zhao', how: 'manual', previousOwnerId: 'rep-wang', assignedAt: '2025-03-06T09:00:00.000Z' } })]);
+    expect(await owner()).toEqual({ ownerId: 'rep-zhao', lastActivityAt: '2025-03-06T09:00:00.000Z' });
+  });
+
+  it('score events set the score; becoming hot and cooling move the hot flag', async () => {
+    const tenant = `t-${newId()}`;
+    const leadId = newId();
+    const scoring = async () => {
+      const lead = await readModel.leads.findLead(tenant, leadId);
+      return { score: lead?.score, hot: lead?.hot };
+    };
+    await project([recorded(tenant, captured(leadId)), recorded(tenant, scoreChanged(leadId, 25, 0))]);
+    expect(await scoring()).toEqual({ score: 25, hot: false });
+
+    await project([recorded(tenant, scoreChanged(leadId, 75, 25)), recorded(tenant, becameHot(leadId, 75))]);
+    expect(await scoring()).toEqual({ score: 75, hot: true });
+
+    await project([recorded(tenant, scoreChanged(leadId, 65, 75))]);
+    expect(await scoring()).toEqual({ score: 65, hot: true });
+
+    await project([recorded(tenant, scoreChanged(leadId, 40, 65)), recorded(tenant, cooled(leadId, 40))]);
+    expect(await scoring()).toEqual({ score: 40, hot: false });
+  });
+
+  it('attribute updates set and clear industry and region; other attributes change neither', async () => {
+    const tenant = `t-${newId()}`;
+    const leadId = newId();
+    const profile = async () => {
+      const lead = await readModel.leads.findLead(tenant, leadId);
+      return { industry: lead?.industry, region: lead?.region };
+    };
+    await project([recorded(tenant, captured(leadId)), recorded(tenant, attributesUpdated(leadId, { industry: '软件', region: '华东', employees: 120 }))]);
+    expect(await profile()).toEqual({ industry: '软件', region: '华东' });
+
+    await project([recorded(tenant, attributesUpdated(leadId, { title: 'CTO' }))]);
+    expect(await profile()).toEqual({ industry: '软件', region: '华东' });
+
+    await project([recorded(tenant, attributesUpdated(leadId, { region: null, industry: 'manufacturing' }))]);
+    expect(await profile()).toEqual({ industry: 'manufacturing', region: null });
+  });
+
+  it('an owner, score or attribute event for a lead that was never captured fails (and is dead-lettered by the consumer)', async () => {
+    const tenant = `t-${newId()}`;
+    const before = await snapshot();
+    for (const event of [assigned(newId(), 'rep-li'), scoreChanged(newId(), 10, 0), attributesUpdated(newId(), { industry: 'x' })]) {
+      await expect(readModel.projections.leadReadModel.project(recorded(tenant, event))).rejects.toMatchObject({ code: 'lead_not_projected' });
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('replaying the same events is a no-op: rows and checkpoint unchanged, every event skipped', async () => {
     const tenant = `t-${newId()}`;
     const [a, b] = [newId(), newId()];
     const events = [
       recorded(tenant, captured(a)),
       recorded(tenant, captured(b)),
+      recorded(tenant, assigned(a, 'rep-li')),
+      recorded(tenant, scoreChanged(a, 70, 0)),
+      recorded(tenant, becameHot(a, 70)),
+      recorded(tenant, attributesUpdated(a, { industry: 'software', region: 'east' })),
+      recorded(tenant, followedUp(a, 'rep-li', '2025-03-02T10:00:00.000Z')),
       recorded(tenant, qualified(a)),
+      recorded(tenant, assigned(b, 'rep-wang')),
+      recorded(tenant, returnedToPool(b, 'rep-wang')),
       recorded(tenant, disqualified(b)),
       recorded(tenant, converted(a)),
     ];
     await project(events);
     const before = await snapshot();
+    expect(before.leads.find((l) => l.id === a)).toMatchObject({ ownerId: 'rep-li', score: 70, hot: true, industry: 'software', status: 'converted' });
 
     // Redelivery through the consumer port (second attempt), then a full replay from the start.
     await readModel.projections.leadReadModel.handle(events[4], { source: 'leads', attempt: 2 });
-    expect(await project(events)).toEqual(['skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
+    expect(await project(events)).toEqual(events.map(() => 'skipped'));
 
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('subscribes to the capture, status, scoring and assignment events it shows, not to the match-key index', () => {
+    const types = leadReadModelConsumer.filter?.eventTypes ?? [];
+    expect(types).toEqual(expect.arrayContaining([
+      LeadEventType.LeadCaptured,
+      LeadEventType.LeadRecaptured,
+      LeadEventType.LeadMergedInto,
+      LeadEventType.LeadAttributesUpdated,
+      LeadEventType.LeadScoreChanged,
+      LeadEventType.LeadBecameHot,
+      LeadEventType.LeadCooled,
+      LeadEventType.LeadAssigned,
+      LeadEventType.LeadClaimed,
+      LeadEventType.LeadReturnedToPool,
+      LeadEventType.LeadFollowedUp,
+    ]));
+    expect(types).not.toContain(LeadMatchKeyEventType.LeadMatchKeyPointed);
   });
 
   it('the same event delivered concurrently is applied once', async () => {

@@ -1,11 +1,20 @@
 import {
+  LeadAssignedData,
+  LeadAttributesUpdatedData,
+  LeadBecameHotData,
   LeadCapturedData,
+  LeadClaimedData,
   LeadConvertedData,
+  LeadCooledData,
   LeadDisqualifiedData,
   LeadEventType,
+  LeadFollowedUpData,
   LeadMergedIntoData,
   LeadQualifiedData,
   LeadRecapturedData,
+  LeadReturnedToPoolData,
+  LeadScoreChangedData,
+  type LeadAttributeValue,
   type RecordedEvent,
 } from '@crm/contracts';
 import type { ConsumerOptions, DeliveryContext, EventHandler, SourceContext } from '@crm/messaging';
@@ -18,7 +27,12 @@ export const LEAD_READ_MODEL_PROJECTION = 'lead-read-model';
 
 const SOURCE: SourceContext = 'leads';
 
-/** How to start this projection on an `EventConsumer` (durable name `<consuming-app>.<purpose>`). */
+/**
+ * How to start this projection on an `EventConsumer` (durable name `<consuming-app>.<purpose>`).
+ * Every type of `LeadEventType` (which includes scoring and assignment, and leaves out the
+ * match-key index's events): the events it does not show still move its checkpoint, so a caller
+ * waiting for a leads position is not left waiting on an event this read model ignores.
+ */
 export const leadReadModelConsumer: ConsumerOptions = {
   name: `insights.${LEAD_READ_MODEL_PROJECTION}`,
   sources: [SOURCE],
@@ -65,6 +79,17 @@ const changeLead = async (tx: ProjectionTransaction, event: RecordedEvent, tenan
   }
 };
 
+/** An attribute as a text column: null clears it; numbers and booleans are shown as written. */
+const attributeText = (value: LeadAttributeValue | null): string | null => (value === null ? null : String(value));
+
+/** The `industry` and `region` changes of a LeadAttributesUpdated; other attributes are not columns. */
+const shownAttributes = (changes: LeadAttributesUpdatedData['changes']): LeadChange => {
+  const change: LeadChange = {};
+  if ('industry' in changes) change.industry = attributeText(changes.industry);
+  if ('region' in changes) change.region = attributeText(changes.region);
+  return change;
+};
+
 const applyLeadEvent = async (tx: ProjectionTransaction, event: RecordedEvent): Promise<void> => {
   switch (event.type) {
     case LeadEventType.LeadCaptured: {
@@ -87,6 +112,9 @@ const applyLeadEvent = async (tx: ProjectionTransaction, event: RecordedEvent): 
             utmCampaign: utm.campaign ?? null,
             utmTerm: utm.term ?? null,
             utmContent: utm.content ?? null,
+            campaignId: data.source.campaignId ?? null,
+            referrer: data.source.referrer ?? null,
+            formId: data.source.formId ?? null,
             status: 'captured',
             capturedAt: new Date(data.capturedAt),
             updatedAt: event.occurredAt,
@@ -130,6 +158,41 @@ const applyLeadEvent = async (tx: ProjectionTransaction, event: RecordedEvent): 
       const data = LeadMergedIntoData.parse(event.data);
       await tx.lead.deleteMany({ where: { tenantId: tenantOf(event), id: data.leadId } });
       return;
+    }
+    case LeadEventType.LeadAttributesUpdated: {
+      const data = LeadAttributesUpdatedData.parse(event.data);
+      // Still a change to the lead when it names neither column: the row records the event's position.
+      return changeLead(tx, event, tenantOf(event), data.leadId, shownAttributes(data.changes));
+    }
+    case LeadEventType.LeadScoreChanged: {
+      const data = LeadScoreChangedData.parse(event.data);
+      return changeLead(tx, event, tenantOf(event), data.leadId, { score: data.score });
+    }
+    case LeadEventType.LeadBecameHot: {
+      const data = LeadBecameHotData.parse(event.data);
+      return changeLead(tx, event, tenantOf(event), data.leadId, { score: data.score, hot: true });
+    }
+    case LeadEventType.LeadCooled: {
+      const data = LeadCooledData.parse(event.data);
+      return changeLead(tx, event, tenantOf(event), data.leadId, { score: data.score, hot: false });
+    }
+    // Ownership and its activity clock mirror the leads context: assigning, claiming and following
+    // up restart the no-follow-up clock; a return to the pool clears both.
+    case LeadEventType.LeadAssigned: {
+      const data = LeadAssignedData.parse(event.data);
+      return changeLead(tx, event, tenantOf(event), data.leadId, { ownerId: data.ownerId, lastActivityAt: new Date(data.assignedAt) });
+    }
+    case LeadEventType.LeadClaimed: {
+      const data = LeadClaimedData.parse(event.data);
+      return changeLead(tx, event, tenantOf(event), data.leadId, { ownerId: data.ownerId, lastActivityAt: new Date(data.claimedAt) });
+    }
+    case LeadEventType.LeadFollowedUp: {
+      const data = LeadFollowedUpData.parse(event.data);
+      return changeLead(tx, event, tenantOf(event), data.leadId, { lastActivityAt: new Date(data.followedUpAt) });
+    }
+    case LeadEventType.LeadReturnedToPool: {
+      const data = LeadReturnedToPoolData.parse(event.data);
+      return changeLead(tx, event, tenantOf(event), data.leadId, { ownerId: null, lastActivityAt: null });
     }
     default:
       // Another leads event this read model does not show: only the checkpoint moves.
