@@ -64,7 +64,7 @@ const journey = (mode: 'embedded' | 'nats', natsUrl: () => string | undefined) =
     expect(captured.statusCode).toBe(202);
     const listed = await eventually(() => found<{ items: Array<{ id: string; source: unknown }> }>(insights, '/v1/leads', (l) => l.items.length === 1), 15_000);
     const leadId = listed.items[0].id;
-    expect(listed.items[0].source).toMatchObject({ channel: 'web_form', utm: { source: 'expo', medium: 'booth', campaign: 'expo-2026', term: 'crm', content: 'flyer-a' } });
+    expect(listed.items[0].source).toMatchObject({ channel: 'web_form', utm: { source: 'expo', medium: 'booth', campaign: 'expo-2026', term: 'crm', content: 'flyer-a' }, campaignId: campaign.id });
 
     // Behaviour and profile: complete contact 10 + key industry 30 + pricing 15 + whitepaper 20 = 75 ≥ 60.
     await json(leads, 'PATCH', `/v1/leads/${leadId}`, { industry: 'software' }, {}, 200);
@@ -80,6 +80,9 @@ const journey = (mode: 'embedded' | 'nats', natsUrl: () => string | undefined) =
     // Scoring makes it hot; hot-lead routing assigns it to the rep and alerts them.
     const routed = await eventually(() => found<{ ownerId?: string; hot?: boolean; score?: number }>(leads, `/v1/leads/${leadId}`, (l) => l.ownerId === 'rep-li'), 15_000);
     expect(routed).toMatchObject({ ownerId: 'rep-li', score: 75 });
+    // The sales team's view of hot leads in insights shows it with its owner.
+    const hotList = await eventually(() => found<{ items: Array<Record<string, unknown>> }>(insights, '/v1/leads?hot=true', (l) => l.items[0]?.ownerId === 'rep-li'), 15_000);
+    expect(hotList.items).toEqual([expect.objectContaining({ id: leadId, hot: true, score: 75, industry: 'software' })]);
 
     // Qualify, then convert with the opportunity's amount and close date.
     const qualified = await leads.inject({ method: 'POST', url: `/v1/leads/${leadId}/qualify`, headers: headers(), payload: {} });
