@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CalendarDate, CurrencyCode, Money } from './money';
+import { ActivityKind } from './sales-work.events';
 
 /**
  * Events of pipelines (`pipeline-<id>`), opportunities (`opportunity-<id>`), a tenant's sales
@@ -241,6 +242,21 @@ export const OpportunityStalledData = z.object({
 });
 export type OpportunityStalledData = z.infer<typeof OpportunityStalledData>;
 
+/**
+ * An activity (call, visit, meeting, note, e-mail) was logged about the opportunity (from
+ * `sales.ActivityLogged`), recorded once per activity. It counts as an update: the stalled-deal
+ * clock moves to `occurredAt`, never back (an activity logged late about an earlier day leaves it).
+ */
+export const OpportunityActivityRecordedData = z.object({
+  opportunityId: z.string(),
+  activityId: z.string(),
+  kind: ActivityKind,
+  /** When the activity happened (as logged). */
+  occurredAt: z.iso.datetime(),
+  recordedAt: z.iso.datetime(),
+});
+export type OpportunityActivityRecordedData = z.infer<typeof OpportunityActivityRecordedData>;
+
 export const SalesPipelineEventType = {
   PipelineDefined: 'sales.PipelineDefined',
   SalesSettingsChanged: 'sales.SalesSettingsChanged',
@@ -253,6 +269,7 @@ export const SalesPipelineEventType = {
   OpportunityLost: 'sales.OpportunityLost',
   OpportunityReopened: 'sales.OpportunityReopened',
   OpportunityStalled: 'sales.OpportunityStalled',
+  OpportunityActivityRecorded: 'sales.OpportunityActivityRecorded',
 } as const;
 
 export type OpportunityEvent =
@@ -262,7 +279,8 @@ export type OpportunityEvent =
   | { type: typeof SalesPipelineEventType.OpportunityWon; data: OpportunityWonData }
   | { type: typeof SalesPipelineEventType.OpportunityLost; data: OpportunityLostData }
   | { type: typeof SalesPipelineEventType.OpportunityReopened; data: OpportunityReopenedData }
-  | { type: typeof SalesPipelineEventType.OpportunityStalled; data: OpportunityStalledData };
+  | { type: typeof SalesPipelineEventType.OpportunityStalled; data: OpportunityStalledData }
+  | { type: typeof SalesPipelineEventType.OpportunityActivityRecorded; data: OpportunityActivityRecordedData };
 
 export const pipelineStream = (tenantId: string, pipelineId: string): string => `pipeline-${tenantId}-${pipelineId}`;
 export const salesSettingsStream = (tenantId: string): string => `salessettings-${tenantId}`;

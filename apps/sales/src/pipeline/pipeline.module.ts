@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OpportunityActivityConsumer } from './application/opportunity-activity.consumer';
 import { OpportunityCommandsService } from './application/opportunity-commands.service';
 import { OpportunityFromLeadConsumer } from './application/opportunity-from-lead.consumer';
 import { PipelineService } from './application/pipeline.service';
@@ -13,7 +14,7 @@ import { SalesTeamController } from './http/sales-team.controller';
 /** Pipelines, sales settings, teams, targets, opportunities, stalled deals (DOMAIN.md §2). */
 @Module({
   controllers: [PipelineController, SalesSettingsController, SalesTeamController, SalesTargetController, OpportunityController],
-  providers: [PipelineService, SalesConfigService, OpportunityCommandsService, StalledDealService, OpportunityFromLeadConsumer],
+  providers: [PipelineService, SalesConfigService, OpportunityCommandsService, StalledDealService, OpportunityFromLeadConsumer, OpportunityActivityConsumer],
   exports: [OpportunityCommandsService, PipelineService, SalesConfigService],
 })
 export class PipelineModule {}

@@ -1,5 +1,6 @@
 import {
-  DEFAULT_PIPELINE_ID, idFromKey, newId, opportunityStream, type LeadConversionRecordedData, type Money, type OpportunityEvent, type RecordedEvent,
+  DEFAULT_PIPELINE_ID, idFromKey, newId, opportunityStream, type ActivityLoggedData, type LeadConversionRecordedData, type Money, type OpportunityEvent,
+  type RecordedEvent,
 } from '@crm/contracts';
 import { handleCommand, loadAggregate, type Clock, type CommandOptions, type CommandResult } from '@crm/domain';
 import type { EventStore } from '@crm/eventstore';
@@ -93,6 +94,24 @@ export class OpportunityCommandsService {
     }, {
       metadata: { tenantId, actor: event.metadata.actor ?? 'system', correlationId: event.metadata.correlationId, causationId: event.id },
       idempotencyKey: `lead-conversion:${event.id}`,
+    });
+  }
+
+  /**
+   * Records an activity logged about an opportunity (`about.opportunityId`) on it, which moves
+   * its stalled-deal clock and re-arms the timers like any update. Redelivery appends nothing:
+   * the event id is the idempotency key, and the decider records each activity id once.
+   */
+  async recordActivity(event: RecordedEvent & { data: ActivityLoggedData }): Promise<OpportunityResult | undefined> {
+    const { activityId, kind, occurredAt, about: { opportunityId } } = event.data;
+    if (opportunityId === undefined) return undefined;
+    const { tenantId } = event.metadata;
+    return this.run(tenantId, opportunityId, {
+      type: 'RecordOpportunityActivity',
+      data: { opportunityId, activityId, kind, occurredAt: new Date(occurredAt), now: this.clock.now() },
+    }, {
+      metadata: { tenantId, actor: event.metadata.actor ?? 'system', correlationId: event.metadata.correlationId, causationId: event.id },
+      idempotencyKey: `opportunity-activity:${event.id}`,
     });
   }
 

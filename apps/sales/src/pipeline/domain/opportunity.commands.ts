@@ -1,4 +1,4 @@
-import type { LostReason, Money, StalledRule } from '@crm/contracts';
+import type { ActivityKind, LostReason, Money, StalledRule } from '@crm/contracts';
 import type { PipelineDefinition } from './pipeline.decider';
 
 export type OpportunitySource = { leadId?: string; campaignId?: string; channel?: string };
@@ -70,6 +70,16 @@ export type DetectStall = {
   data: { opportunityId: string; level: 'owner' | 'manager'; rule: StalledRule; managerId?: string; now: Date };
 };
 
+/**
+ * An activity was logged about the opportunity (`now` is when it is recorded). Recorded once per
+ * `activityId`; an unknown, won or lost opportunity records nothing (no error: the activity
+ * itself stands, there is just no open deal to keep alive).
+ */
+export type RecordOpportunityActivity = {
+  type: 'RecordOpportunityActivity';
+  data: { opportunityId: string; activityId: string; kind: ActivityKind; occurredAt: Date; now: Date };
+};
+
 export type OpportunityCommand =
   | CreateOpportunity
   | UpdateOpportunity
@@ -77,4 +87,5 @@ export type OpportunityCommand =
   | WinOpportunity
   | LoseOpportunity
   | ReopenOpportunity
-  | DetectStall;
+  | DetectStall
+  | RecordOpportunityActivity;

@@ -238,11 +238,69 @@ describe('Opportunity decider', () => {
         .when(stall('owner', 22 * DAY_MS)).then([stalled('owner', 10, 22 * DAY_MS, 12 * DAY_MS)]));
   });
 
+  describe('RecordOpportunityActivity (an activity logged about the deal counts as an update)', () => {
+    const activityId = '0190eeee-0000-7000-8000-000000000001';
+    const other = '0190eeee-0000-7000-8000-000000000002';
+    const record = (occurredMs: number, nowMs = occurredMs, id = activityId): OpportunityCommand => ({
+      type: 'RecordOpportunityActivity', data: { opportunityId, activityId: id, kind: 'call', occurredAt: at(occurredMs), now: at(nowMs) },
+    });
+    const recorded = (occurredMs: number, nowMs = occurredMs, id = activityId): OpportunityEvent => ({
+      type: T.OpportunityActivityRecorded, data: { opportunityId, activityId: id, kind: 'call', occurredAt: iso(occurredMs), recordedAt: iso(nowMs) },
+    });
+    const updated = (atMs: number): OpportunityEvent => ({ type: T.OpportunityUpdated, data: { opportunityId, changes: { name: 'n' }, updatedAt: iso(atMs) } });
+
+    it('records the activity with when it happened and when it was recorded', () =>
+      given(inNegotiation).when(record(9 * DAY_MS, 9 * DAY_MS + 60_000)).then([recorded(9 * DAY_MS, 9 * DAY_MS + 60_000)]));
+    it('moves the stalled clock to when the activity happened and shows it as the last activity', () =>
+      given(inNegotiation).when(record(9 * DAY_MS, 12 * DAY_MS)).thenState(state((o) => {
+        expect(o.lastUpdateAt).toBe(iso(9 * DAY_MS));
+        expect(o.lastActivityAt).toBe(iso(9 * DAY_MS));
+      })));
+    it('restarts the stalled clock: 10 days after the activity, not after the stage move', () => {
+      given([...inNegotiation, recorded(9 * DAY_MS)]).when(stall('owner', 11 * DAY_MS)).thenNothingHappened();
+      given([...inNegotiation, recorded(9 * DAY_MS)]).when(stall('owner', 19 * DAY_MS - 1)).thenNothingHappened();
+      given([...inNegotiation, recorded(9 * DAY_MS)]).when(stall('owner', 19 * DAY_MS)).then([stalled('owner', 10, 19 * DAY_MS, 9 * DAY_MS)]);
+    });
+    it('records each activity once (a redelivery appends nothing); another activity is recorded', () => {
+      given([...inNegotiation, recorded(3 * DAY_MS)]).when(record(3 * DAY_MS, 4 * DAY_MS)).thenNothingHappened();
+      given([...inNegotiation, recorded(3 * DAY_MS)]).when(record(4 * DAY_MS, 4 * DAY_MS, other)).then([recorded(4 * DAY_MS, 4 * DAY_MS, other)]);
+    });
+    it('never moves the clock back: an activity logged late about an earlier day is recorded but leaves the clock', () => {
+      given([...inNegotiation, updated(6 * DAY_MS)]).when(record(3 * DAY_MS, 7 * DAY_MS)).then([recorded(3 * DAY_MS, 7 * DAY_MS)]);
+      given([...inNegotiation, updated(6 * DAY_MS)]).when(record(3 * DAY_MS, 7 * DAY_MS)).thenState(state((o) => {
+        expect(o.lastUpdateAt).toBe(iso(6 * DAY_MS));
+        expect(o.lastActivityAt).toBe(iso(3 * DAY_MS));
+      }));
+      given([...inNegotiation, recorded(8 * DAY_MS)]).when(record(5 * DAY_MS, 9 * DAY_MS, other)).thenState(state((o) => {
+        expect(o.lastUpdateAt).toBe(iso(8 * DAY_MS));
+        expect(o.lastActivityAt).toBe(iso(8 * DAY_MS));
+      }));
+      given([...inNegotiation, updated(6 * DAY_MS), recorded(3 * DAY_MS, 7 * DAY_MS)]).when(stall('owner', 16 * DAY_MS)).then([stalled('owner', 10, 16 * DAY_MS, 6 * DAY_MS)]);
+    });
+    it('a late activity from before the last update keeps the reminder already sent; a newer one starts a new idle spell', () => {
+      const reminded = [...inNegotiation, stalled('owner', 10, 11 * DAY_MS)];
+      given([...reminded, recorded(DAY_MS / 2, 12 * DAY_MS)]).when(stall('owner', 12 * DAY_MS)).thenNothingHappened();
+      given([...reminded, recorded(DAY_MS / 2, 12 * DAY_MS)]).when(stall('manager', 16 * DAY_MS, 'mgr-1')).then([stalled('manager', 15, 16 * DAY_MS, DAY_MS, 'mgr-1')]);
+      given([...reminded, recorded(5 * DAY_MS, 12 * DAY_MS)]).when(stall('manager', 16 * DAY_MS, 'mgr-1')).thenNothingHappened();
+      given([...reminded, recorded(5 * DAY_MS, 12 * DAY_MS)]).when(stall('owner', 15 * DAY_MS)).then([stalled('owner', 10, 15 * DAY_MS, 5 * DAY_MS)]);
+    });
+    it('records nothing on a won, lost or unknown opportunity (and does not throw)', () => {
+      given([...inNegotiation, won(2 * DAY_MS, DAY_MS)]).when(record(3 * DAY_MS)).thenNothingHappened();
+      given([...inNegotiation, lost(2 * DAY_MS, DAY_MS)]).when(record(3 * DAY_MS)).thenNothingHappened();
+      given([]).when(record(3 * DAY_MS)).thenNothingHappened();
+    });
+    it('records again once the opportunity is reopened', () => {
+      const reopened: OpportunityEvent = { type: T.OpportunityReopened, data: { opportunityId, stageId: 'negotiation', probability: 75, reopenedAt: iso(4 * DAY_MS) } };
+      given([...inNegotiation, won(2 * DAY_MS, DAY_MS), reopened]).when(record(5 * DAY_MS)).then([recorded(5 * DAY_MS)]);
+    });
+  });
+
   it('emits only events that match their published schemas', () => {
     const samples: OpportunityEvent[] = [
       created({ contactId: 'c', teamId: 't', competitors: ['x'], source: { leadId: 'l' } }), ...inNegotiation, won(2, 1), lost(2, 1), stalled('manager', 15, 16, 1, 'm'),
       { type: T.OpportunityUpdated, data: { opportunityId, changes: { teamId: null, contactId: null, amount: cny(1) }, updatedAt: iso(1) } },
       { type: T.OpportunityReopened, data: { opportunityId, stageId: 'proposal', probability: 50, reopenedAt: iso(1) } },
+      { type: T.OpportunityActivityRecorded, data: { opportunityId, activityId: 'a-1', kind: 'visit', occurredAt: iso(1), recordedAt: iso(2) } },
     ];
     expect(new Set(samples.map((e) => e.type))).toEqual(new Set(Object.values(T).filter((t) => t.startsWith('sales.Opportunity'))));
     for (const e of samples) expect(eventSchemas[e.type].data.safeParse(e.data)).toMatchObject({ success: true });

@@ -8,8 +8,8 @@ import {
 import type { Decider } from '@crm/domain';
 import { canonicalJson } from './canonical-json';
 import type {
-  ChangeOpportunityStage, CreateOpportunity, DetectStall, LoseOpportunity, OpportunityCommand, OpportunitySource, ReopenOpportunity, UpdateOpportunity,
-  WinOpportunity,
+  ChangeOpportunityStage, CreateOpportunity, DetectStall, LoseOpportunity, OpportunityCommand, OpportunitySource, RecordOpportunityActivity, ReopenOpportunity,
+  UpdateOpportunity, WinOpportunity,
 } from './opportunity.commands';
 import { OpportunityError } from './opportunity.errors';
 import { stageOf, type PipelineDefinition } from './pipeline.decider';
@@ -40,8 +40,12 @@ export type Opportunity = {
   created: OpportunityCreatedData;
   /** Every stage stay in order, closed by the next move, a win or a loss. */
   stageHistory: readonly StageVisit[];
-  /** The last create, update, stage move or reopen: the stalled-deal clock starts here. */
+  /** The last create, update, stage move, reopen or activity (by when it happened): the stalled-deal clock starts here. */
   lastUpdateAt: string;
+  /** When the latest activity recorded on the opportunity happened. */
+  lastActivityAt?: string;
+  /** Activities already recorded: each is recorded once. */
+  activityIds: ReadonlySet<string>;
   /** Stalled levels reported since `lastUpdateAt` (detection time per level). */
   stalled: Partial<Record<StallLevel, string>>;
   closedAt?: string;
@@ -116,6 +120,7 @@ const evolve = (state: OpportunityState, event: OpportunityEvent): OpportunitySt
       created: d,
       stageHistory: [{ stageId: d.stageId, enteredAt: d.createdAt }],
       lastUpdateAt: d.createdAt,
+      activityIds: new Set(),
       stalled: {},
     };
   }
@@ -169,10 +174,24 @@ const evolve = (state: OpportunityState, event: OpportunityEvent): OpportunitySt
     }
     case T.OpportunityStalled:
       return { ...state, stalled: { ...state.stalled, [event.data.level]: event.data.detectedAt } };
+    case T.OpportunityActivityRecorded: {
+      const { activityId, occurredAt } = event.data;
+      const recorded: Opportunity = {
+        ...state,
+        activityIds: new Set(state.activityIds).add(activityId),
+        lastActivityAt: later(state.lastActivityAt, occurredAt),
+      };
+      // Only an activity after the last update starts a new idle spell; one logged late about an
+      // earlier day leaves the clock (and any reminder already sent for this spell) as it was.
+      if (Date.parse(occurredAt) <= Date.parse(state.lastUpdateAt)) return recorded;
+      return { ...recorded, lastUpdateAt: occurredAt, stalled: {} };
+    }
     default:
       return state;
   }
 };
+
+const later = (a: string | undefined, b: string): string => (a !== undefined && Date.parse(a) >= Date.parse(b) ? a : b);
 
 const stripUndefined = <O extends object>(o: O): Partial<O> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<O>;
@@ -331,6 +350,21 @@ const detectStall = ({ data }: DetectStall, state: OpportunityState): Opportunit
   }];
 };
 
+/** Nothing to record (unknown, closed, already recorded) is not an error: the activity stands on its own either way. */
+const recordActivity = ({ data }: RecordOpportunityActivity, state: OpportunityState): OpportunityEvent[] => {
+  if (state.status !== 'open' || state.activityIds.has(data.activityId)) return [];
+  return [{
+    type: T.OpportunityActivityRecorded,
+    data: {
+      opportunityId: state.opportunityId,
+      activityId: data.activityId,
+      kind: data.kind,
+      occurredAt: data.occurredAt.toISOString(),
+      recordedAt: data.now.toISOString(),
+    },
+  }];
+};
+
 const decide = (command: OpportunityCommand, state: OpportunityState): OpportunityEvent[] => {
   switch (command.type) {
     case 'CreateOpportunity':
@@ -347,6 +381,8 @@ const decide = (command: OpportunityCommand, state: OpportunityState): Opportuni
       return reopen(command, state);
     case 'DetectStall':
       return detectStall(command, state);
+    case 'RecordOpportunityActivity':
+      return recordActivity(command, state);
   }
 };
 

@@ -85,8 +85,10 @@ export const OpportunityResponse = OpportunityCommandResponse.extend({
   competitors: z.array(z.string()),
   source: z.object({ leadId: z.string().optional(), campaignId: z.string().optional(), channel: z.string().optional() }).optional(),
   createdAt: z.string(),
-  /** The last create, update, stage move or reopen: the stalled-deal clock runs from here. */
+  /** The last create, update, stage move, reopen or activity (when it happened): the stalled-deal clock runs from here. */
   lastUpdateAt: z.string(),
+  /** When the latest activity logged about the opportunity happened (absent before the first). */
+  lastActivityAt: z.string().optional(),
   closedAt: z.string().optional(),
   lost: z.object({ reason: z.string(), note: z.string().optional(), competitor: z.string().optional() }).optional(),
   /** Every stay in a stage; `ms` is exact (to `leftAt`, or to now while still there). */

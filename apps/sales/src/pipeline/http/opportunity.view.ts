@@ -29,6 +29,7 @@ export const opportunityView = (o: Opportunity, revision: number, now: Date): Op
     ...(o.source !== undefined && { source: o.source }),
     createdAt: o.createdAt,
     lastUpdateAt: o.lastUpdateAt,
+    ...(o.lastActivityAt !== undefined && { lastActivityAt: o.lastActivityAt }),
     ...(o.closedAt !== undefined && { closedAt: o.closedAt }),
     ...(o.lost !== undefined && { lost: o.lost }),
     stageHistory,
