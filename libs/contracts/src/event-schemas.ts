@@ -8,14 +8,15 @@ import { LeadAttributesUpdatedData, LeadBecameHotData, LeadCooledData, LeadScore
 import {
   LeadCapturedData, LeadConversionConfirmedData, LeadConvertedData, LeadDisqualifiedData, LeadEventType, LeadMatchKeyEventType, LeadMatchKeyPointedData, LeadMergedIntoData,
   LeadQualifiedData, LeadRecapturedData, LeadsMergedData, TouchpointRecordedData,
+  ContactCaptureEventType, ContactKeyChangedData, ContactRecapturedData, SalesContactIndexedData,
 } from './leads.events';
 import { ScoringRulesChangedData, ScoringRulesEventType } from './scoring-rules.events';
 import {
   AccountCreatedData, AccountUpdatedData, ContactCreatedData, ContactUpdatedData, LeadConversionRecordedData, RecordMergedIntoData, RecordsMergedData,
-  SalesCustomerEventType as SC, MatchKeyClaimedData, MatchKeyReleasedData,
+  SalesCustomerEventType as SC, MatchKeyClaimedData, MatchKeyReleasedData, ContactEngagedData,
 } from './sales-customers.events';
 import {
-  OpportunityCreatedData, OpportunityLostData, OpportunityReopenedData, OpportunityStageChangedData, OpportunityStalledData, OpportunityUpdatedData,
+  OpportunityActivityRecordedData, OpportunityCreatedData, OpportunityLostData, OpportunityReopenedData, OpportunityStageChangedData, OpportunityStalledData, OpportunityUpdatedData,
   OpportunityWonData, PipelineDefinedData, SalesPipelineEventType as SP, SalesSettingsChangedData, SalesTargetSetData, SalesTeamDefinedData,
 } from './sales-pipeline.events';
 import {
@@ -53,6 +54,10 @@ export const eventSchemas: Record<string, EventSchema> = {
   [LeadEventType.LeadMergedInto]: { version: 1, data: LeadMergedIntoData, description: 'On the merged lead: its id now redirects to the survivor; it accepts no more commands.' },
   [LeadEventType.LeadConversionConfirmed]: { version: 1, data: LeadConversionConfirmedData, description: 'Sales confirmed a conversion: the account, contact and opportunity now standing for the lead (created or linked).' },
   [LeadMatchKeyEventType.LeadMatchKeyPointed]: { version: 1, data: LeadMatchKeyPointedData, description: 'Internal de-duplication index: a match key (e-mail, phone, company + name; hashed) now belongs to a lead.' },
+  [ContactCaptureEventType.ContactRecaptured]: { version: 1, data: ContactRecapturedData, description: 'A capture matched a sales contact (and no open lead): recorded against the contact instead of creating a lead.' },
+  [ContactCaptureEventType.SalesContactIndexed]: { version: 1, data: SalesContactIndexedData, description: 'Internal to leads’ index of sales contacts: a contact’s hashed match keys and survivor, from sales contact events.' },
+  [ContactCaptureEventType.ContactKeyPointed]: { version: 1, data: ContactKeyChangedData, description: 'Internal to leads’ index of sales contacts: a contact holds a (hashed) e-mail or phone key.' },
+  [ContactCaptureEventType.ContactKeyReleased]: { version: 1, data: ContactKeyChangedData, description: 'Internal to leads’ index of sales contacts: a contact no longer holds a (hashed) key.' },
   [ScoringRulesEventType.ScoringRulesChanged]: { version: 1, data: ScoringRulesChangedData, description: 'A tenant’s lead-scoring rule set was replaced (next version); its leads are re-scored from their history.' },
   [LeadAssignmentEventType.LeadAssigned]: { version: 1, data: LeadAssignedData, description: 'A lead was given an owner: manually, round-robin or by an assignment rule (re-assignment names the previous owner).' },
   [LeadAssignmentEventType.LeadClaimed]: { version: 1, data: LeadClaimedData, description: 'A rep claimed a lead from the pool (公海), within the per-rep cap.' },
@@ -79,6 +84,7 @@ export const eventSchemas: Record<string, EventSchema> = {
   [SC.ContactUpdated]: { version: 1, data: ContactUpdatedData, description: 'A contact’s profile changed (only changed fields; null clears).' },
   [SC.ContactsMerged]: { version: 1, data: RecordsMergedData, description: 'On the surviving contact: another contact was merged into it.' },
   [SC.ContactMergedInto]: { version: 1, data: RecordMergedIntoData, description: 'On the merged contact: its id now redirects to the survivor; its history stays.' },
+  [SC.ContactEngaged]: { version: 1, data: ContactEngagedData, description: 'A contact came back through a marketing channel (from leads.ContactRecaptured); shown as its last engagement.' },
   [SC.LeadConversionRecorded]: { version: 1, data: LeadConversionRecordedData, description: 'Sales handled a lead conversion: the account, contact and opportunity now standing for the lead (created or linked).' },
   [SC.MatchKeyClaimed]: { version: 1, data: MatchKeyClaimedData, description: 'Internal to the duplicate index: an account or contact owns a match key (first claim, or re-pointed by a merge).' },
   [SC.MatchKeyReleased]: { version: 1, data: MatchKeyReleasedData, description: 'Internal to the duplicate index: the owner no longer has the value behind a match key.' },
@@ -93,6 +99,7 @@ export const eventSchemas: Record<string, EventSchema> = {
   [SP.OpportunityLost]: { version: 1, data: OpportunityLostData, description: 'An opportunity was lost, with a reason from the tenant’s list.' },
   [SP.OpportunityReopened]: { version: 1, data: OpportunityReopenedData, description: 'A won or lost opportunity was reopened into a stage.' },
   [SP.OpportunityStalled]: { version: 1, data: OpportunityStalledData, description: 'The stalled-deal rule fired: the owner is reminded, or after a second period the manager is told.' },
+  [SP.OpportunityActivityRecorded]: { version: 1, data: OpportunityActivityRecordedData, description: 'An activity logged about an open opportunity was recorded on it (once per activity); it restarts the stalled-deal clock.' },
   [SW.ActivityLogged]: { version: 1, data: ActivityLoggedData, description: 'A call, visit, meeting, note or e-mail was logged against an account, contact or opportunity.' },
   [SW.TaskCreated]: { version: 1, data: TaskCreatedData, description: 'A task with a due date (and optional reminder) was created, by a rep or by a rule.' },
   [SW.TaskRescheduled]: { version: 1, data: TaskRescheduledData, description: 'A task’s due time or reminder moved.' },

@@ -225,3 +225,77 @@ export const LeadMatchKeyEventType = { LeadMatchKeyPointed: 'leads.LeadMatchKeyP
 /** A match-key stream: `keyHash` is the hex SHA-256 of an `@crm/identity` match key. */
 export type LeadMatchKeyEvent = { type: typeof LeadMatchKeyEventType.LeadMatchKeyPointed; data: LeadMatchKeyPointedData };
 export const leadMatchKeyStream = (tenantId: string, keyHash: string): string => `leadkey-${tenantId}-${keyHash}`;
+
+/**
+ * The sales contacts a capture is matched against (DOMAIN.md §1: a capture that matches an
+ * existing lead *or contact* attaches to it). Contacts live in the sales service; leads keeps its
+ * own index of their match keys, fed by `sales.ContactCreated`, `sales.ContactUpdated` and
+ * `sales.ContactMergedInto`. Only e-mail and phone are indexed: a contact names an account, not
+ * a company.
+ */
+export const ContactMatchRule = z.enum(['email', 'phone']);
+export type ContactMatchRule = z.infer<typeof ContactMatchRule>;
+
+/**
+ * A capture matched a sales contact (and no open lead), so no lead was created: the capture is
+ * recorded against the contact (stream `contactcapture-<captureId>`); sales notes it on the
+ * contact. Same fields as a capture, as submitted.
+ */
+export const ContactRecapturedData = z.object({
+  captureId: z.string(),
+  contactId: z.string(),
+  name: z.string().min(1).max(200),
+  company: z.string().max(300).optional(),
+  email: z.string().max(320).optional(),
+  phone: z.string().max(40).optional(),
+  source: LeadCapturedData.shape.source,
+  consents: z.array(Consent).optional(),
+  matchedOn: ContactMatchRule,
+  capturedAt: z.iso.datetime(),
+});
+export type ContactRecapturedData = z.infer<typeof ContactRecapturedData>;
+
+/**
+ * Leads' entry for one sales contact (stream `salescontact-<contactId>`): the SHA-256 of its
+ * current match keys (never the e-mail or phone itself), the survivor once it was merged, and
+ * the revision of the sales contact stream it reflects (an older delivery changes nothing).
+ */
+export const SalesContactIndexedData = z.object({
+  contactId: z.string(),
+  keys: z.object({ email: z.string().optional(), phone: z.string().optional() }),
+  mergedInto: z.string().optional(),
+  salesRevision: z.number().int().min(0),
+  at: z.iso.datetime(),
+});
+export type SalesContactIndexedData = z.infer<typeof SalesContactIndexedData>;
+
+/** On a contact-key stream (`contactref-<tenant>-<sha256 of the key>`): a contact holds (or no longer holds) the key. */
+export const ContactKeyChangedData = z.object({
+  contactId: z.string(),
+  rule: ContactMatchRule,
+  at: z.iso.datetime(),
+});
+export type ContactKeyChangedData = z.infer<typeof ContactKeyChangedData>;
+
+/**
+ * Event types of captures recorded against sales contacts and of leads' index of those contacts.
+ * Kept out of `LeadEventType`: they are not lead events, and lead read models filter on its values.
+ */
+export const ContactCaptureEventType = {
+  ContactRecaptured: 'leads.ContactRecaptured',
+  SalesContactIndexed: 'leads.SalesContactIndexed',
+  ContactKeyPointed: 'leads.ContactKeyPointed',
+  ContactKeyReleased: 'leads.ContactKeyReleased',
+} as const;
+
+export type ContactCaptureEvent = { type: typeof ContactCaptureEventType.ContactRecaptured; data: ContactRecapturedData };
+export type SalesContactIndexEvent = { type: typeof ContactCaptureEventType.SalesContactIndexed; data: SalesContactIndexedData };
+export type ContactKeyEvent =
+  | { type: typeof ContactCaptureEventType.ContactKeyPointed; data: ContactKeyChangedData }
+  | { type: typeof ContactCaptureEventType.ContactKeyReleased; data: ContactKeyChangedData };
+
+/** One capture recorded against a contact; `captureId` comes from the Idempotency-Key when there is one. */
+export const contactCaptureStream = (captureId: string): string => `contactcapture-${captureId}`;
+export const salesContactStream = (contactId: string): string => `salescontact-${contactId}`;
+/** `keyHash` is the hex SHA-256 of an `@crm/identity` match key. */
+export const contactKeyStream = (tenantId: string, keyHash: string): string => `contactref-${tenantId}-${keyHash}`;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Utm } from './leads.events';
 import { CalendarDate, Money } from './money';
 
 /**
@@ -125,6 +126,23 @@ export const ContactUpdatedData = z.object({
 export type ContactUpdatedData = z.infer<typeof ContactUpdatedData>;
 
 /**
+ * The contact came back through a marketing channel: a capture in leads matched it (from
+ * `leads.ContactRecaptured`, recorded once per capture). `at` is when it was captured.
+ */
+export const ContactEngagedData = z.object({
+  contactId: z.string(),
+  channel: z.string().min(1).max(50),
+  campaignId: z.string().max(100).optional(),
+  utm: Utm.optional(),
+  formId: z.string().max(100).optional(),
+  /** The capture in leads (`contactcapture-<captureId>`). */
+  captureId: z.string(),
+  at: z.iso.datetime(),
+  recordedAt: z.iso.datetime(),
+});
+export type ContactEngagedData = z.infer<typeof ContactEngagedData>;
+
+/**
  * Sales handled a `leads.LeadConverted`: which account, contact and opportunity now stand for
  * the lead, and whether each was created or an existing record was linked (matched by
  * `@crm/identity`). The leads context consumes this to complete the conversion on the lead.
@@ -187,6 +205,7 @@ export const SalesCustomerEventType = {
   ContactUpdated: 'sales.ContactUpdated',
   ContactsMerged: 'sales.ContactsMerged',
   ContactMergedInto: 'sales.ContactMergedInto',
+  ContactEngaged: 'sales.ContactEngaged',
   LeadConversionRecorded: 'sales.LeadConversionRecorded',
   MatchKeyClaimed: 'sales.MatchKeyClaimed',
   MatchKeyReleased: 'sales.MatchKeyReleased',
@@ -202,7 +221,8 @@ export type ContactEvent =
   | { type: typeof SalesCustomerEventType.ContactCreated; data: ContactCreatedData }
   | { type: typeof SalesCustomerEventType.ContactUpdated; data: ContactUpdatedData }
   | { type: typeof SalesCustomerEventType.ContactsMerged; data: RecordsMergedData }
-  | { type: typeof SalesCustomerEventType.ContactMergedInto; data: RecordMergedIntoData };
+  | { type: typeof SalesCustomerEventType.ContactMergedInto; data: RecordMergedIntoData }
+  | { type: typeof SalesCustomerEventType.ContactEngaged; data: ContactEngagedData };
 
 export type LeadConversionEvent = { type: typeof SalesCustomerEventType.LeadConversionRecorded; data: LeadConversionRecordedData };
 

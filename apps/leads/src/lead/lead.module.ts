@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { ContactIndexConsumer } from './application/contact-index.consumer';
 import { LeadCommandsService } from './application/lead-commands.service';
 import { LeadConversionConfirmationConsumer } from './application/lead-conversion-confirmation.consumer';
 import { LeadController } from './http/lead.controller';
@@ -9,7 +10,7 @@ import { WebFormController, WEB_FORM_LIMIT } from './http/web-form.controller';
 @Module({
   imports: [ThrottlerModule.forRoot([{ name: 'default', ...WEB_FORM_LIMIT }])],
   controllers: [LeadController, WebFormController, TouchpointController],
-  providers: [LeadCommandsService, LeadConversionConfirmationConsumer],
+  providers: [LeadCommandsService, LeadConversionConfirmationConsumer, ContactIndexConsumer],
   exports: [LeadCommandsService],
 })
 export class LeadModule {}

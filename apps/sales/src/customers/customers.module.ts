@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountCommandsService } from './application/account-commands.service';
 import { ContactCommandsService } from './application/contact-commands.service';
+import { ContactRecaptureConsumer } from './application/contact-recapture.consumer';
 import { LeadConversionConsumer } from './application/lead-conversion.consumer';
 import { LeadConversionService } from './application/lead-conversion.service';
 import { MatchKeyIndex } from './application/match-key-index';
@@ -10,6 +11,6 @@ import { ContactController } from './http/contact.controller';
 /** Accounts, contacts, matching, merge, lead conversion (DOMAIN.md §2). */
 @Module({
   controllers: [AccountController, ContactController],
-  providers: [MatchKeyIndex, AccountCommandsService, ContactCommandsService, LeadConversionService, LeadConversionConsumer],
+  providers: [MatchKeyIndex, AccountCommandsService, ContactCommandsService, LeadConversionService, LeadConversionConsumer, ContactRecaptureConsumer],
 })
 export class CustomersModule {}

@@ -1,5 +1,6 @@
 import {
-  idFromKey, leadStream, newId, repLeadsStream, type EventMetadata, type LeadConversionRecordedData, type LeadEvent, type RecordedEvent,
+  contactCaptureStream, idFromKey, leadStream, newId, repLeadsStream, type ContactCaptureEvent, type EventMetadata, type LeadConversionRecordedData, type LeadEvent,
+  type RecordedEvent,
 } from '@crm/contracts';
 import {
   ConcurrencyConflictError, DomainError, handleCommand, loadAggregate, TooMuchContentionError, type Clock, type CommandOptions, type CommandResult,
@@ -11,6 +12,7 @@ import type { TimerStore } from '@crm/scheduler';
 import { Inject, Injectable } from '@nestjs/common';
 import { returnToPoolTimerId } from '../../assignment/application/assignment.service';
 import { repLeadsDecider } from '../../assignment/domain/rep-leads.decider';
+import { contactCaptureDecider, type ContactCaptureState } from '../domain/contact-capture.decider';
 import type { CaptureLead, LeadCommand, TouchpointInput } from '../domain/lead.commands';
 import { leadDecider, leadMatchKeys, type LeadState } from '../domain/lead.decider';
 import { LeadError } from '../domain/lead.errors';
@@ -18,12 +20,16 @@ import type {
   CaptureLeadBody, ConvertLeadBody, DisqualifyLeadBody, MergeLeadsBody, QualifyLeadBody, TouchpointBatchBody, TouchpointResult, UpdateLeadBody, WebFormSubmission,
 } from '../http/lead.dto';
 import { LeadMatchIndex, type MatchKeyEntry } from './lead-match-index';
+import { SalesContactIndex, type ContactMatch } from './sales-contact-index';
 
 type LeadResult = CommandResult<LeadEvent, LeadState>;
 type ExistingLead = Exclude<LeadState, { status: 'none' }>;
 
-/** A capture's outcome: the lead it created, or the open lead it attached to (`attached`). */
-export type CaptureResult = LeadResult & { leadId: string; attached: boolean };
+/** A capture's outcome on a lead: the lead it created, or the open lead it attached to (`attached`). */
+export type LeadCaptureResult = LeadResult & { leadId: string; attached: boolean; contactId?: undefined };
+/** A capture that matched a sales contact (and no open lead): recorded against the contact, no lead. */
+export type ContactCaptureResult = CommandResult<ContactCaptureEvent, ContactCaptureState> & { contactId: string; attached: true; leadId?: undefined };
+export type CaptureResult = LeadCaptureResult | ContactCaptureResult;
 
 /** Who events appended on sales' behalf are attributed to. */
 export const CONVERSION_CONFIRMATION_ACTOR = 'service:leads.conversion-confirmation';
@@ -40,6 +46,7 @@ type KeyOwner = { kind: 'open'; leadId: string } | { kind: 'closed' } | { kind: 
 @Injectable()
 export class LeadCommandsService {
   private readonly index: LeadMatchIndex;
+  private readonly contacts: SalesContactIndex;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -47,6 +54,7 @@ export class LeadCommandsService {
     @Inject(TIMER_STORE) private readonly timers: TimerStore,
   ) {
     this.index = new LeadMatchIndex(store, clock);
+    this.contacts = new SalesContactIndex(store, clock);
   }
 
   capture(ctx: RequestContext, body: CaptureLeadBody): Promise<CaptureResult> {
@@ -92,6 +100,9 @@ export class LeadCommandsService {
    * then creates it. Of two concurrent captures of one person, one claims the key first; the
    * other sees the claim, waits until the lead is written, and attaches to it. Keys are claimed
    * in one global order (e-mail, phone, company + name), so two captures never wait on each other.
+   * A person who matches no open lead but a sales contact (same e-mail, else phone) is no new
+   * lead: the capture is recorded against the contact (`ContactRecaptured`), before any key is
+   * claimed. Lead matches win over contact matches.
    */
   private async captureLead(ctx: RequestContext, data: Omit<CaptureLead['data'], 'leadId'>): Promise<CaptureResult> {
     // A retried capture with the same Idempotency-Key addresses the same lead.
@@ -100,7 +111,13 @@ export class LeadCommandsService {
     const options: CommandOptions = { ...commandOptions(ctx), expectedRevision: undefined };
     const create = async (): Promise<CaptureResult> =>
       ({ ...(await handleCommand(this.store, leadStream(leadId), leadDecider, { type: 'CaptureLead', data: { leadId, ...data } }, options)), leadId, attached: false });
-    if (ctx.idempotencyKey && (await loadAggregate(this.store, leadStream(leadId), leadDecider, ctx.tenantId)).revision >= 0) return create();
+    // A capture recorded against a contact has its own id, from the same key.
+    const captureId = ctx.idempotencyKey ? idFromKey(ctx.tenantId, 'contact-capture', ctx.idempotencyKey) : newId();
+    if (ctx.idempotencyKey) {
+      if ((await loadAggregate(this.store, leadStream(leadId), leadDecider, ctx.tenantId)).revision >= 0) return create();
+      const { state } = await loadAggregate(this.store, contactCaptureStream(captureId), contactCaptureDecider, ctx.tenantId);
+      if (state.status === 'recorded') return this.attachToContact(captureId, { contactId: state.contactId, rule: state.matchedOn }, data, options);
+    }
 
     const keys = matchKeys({ email: data.email, phone: data.phone, companyName: data.company, personName: data.name });
     for (let attempt = 0; attempt < MAX_CAPTURE_ATTEMPTS; attempt++) {
@@ -133,6 +150,8 @@ export class LeadCommandsService {
         await pause(10 + Math.random() * 40);
         continue;
       }
+      const contact = await this.contacts.find(ctx.tenantId, keys);
+      if (contact) return this.attachToContact(captureId, contact, data, options);
       try {
         for (const entry of takeable) await this.index.point(entry, leadId, { metadata: options.metadata });
       } catch (error) {
@@ -156,6 +175,15 @@ export class LeadCommandsService {
       if (error instanceof LeadError && (error.code === 'lead_closed' || error.code === 'lead_merged')) return undefined;
       throw error;
     }
+  }
+
+  /** Records the capture against the contact it matched; a retry with the same Idempotency-Key replays it. */
+  private async attachToContact(
+    captureId: string, match: ContactMatch, data: Omit<CaptureLead['data'], 'leadId'>, options: CommandOptions,
+  ): Promise<ContactCaptureResult> {
+    const result = await handleCommand(this.store, contactCaptureStream(captureId), contactCaptureDecider,
+      { type: 'RecordContactCapture', data: { ...data, captureId, contactId: match.contactId, matchedOn: match.rule } }, options);
+    return { ...result, contactId: result.state.status === 'recorded' ? result.state.contactId : match.contactId, attached: true };
   }
 
   /** Points keys at a lead, best effort: a key someone else just took is theirs. */

@@ -8,7 +8,8 @@ import { leadMatchKeyDecider, type LeadMatchKeyState } from '../domain/lead-matc
 /** One match key as read: the lead it belongs to (if any) and the key stream's revision (-1: unclaimed). */
 export type MatchKeyEntry = { key: MatchKey; rule: LeadMatchRule; revision: number } & LeadMatchKeyState;
 
-const hashOf = (key: MatchKey): string => createHash('sha256').update(key).digest('hex');
+/** The hex SHA-256 a key stream is named by (the key itself, an e-mail or phone, is never stored). */
+export const matchKeyHash = (key: MatchKey): string => createHash('sha256').update(key).digest('hex');
 
 /**
  * The de-duplication index of a tenant's leads in the event store: one small stream per match
@@ -23,7 +24,7 @@ export class LeadMatchIndex {
   ) {}
 
   async read(tenantId: string, key: MatchKey): Promise<MatchKeyEntry> {
-    const { state, revision } = await loadAggregate(this.store, leadMatchKeyStream(tenantId, hashOf(key)), leadMatchKeyDecider, tenantId);
+    const { state, revision } = await loadAggregate(this.store, leadMatchKeyStream(tenantId, matchKeyHash(key)), leadMatchKeyDecider, tenantId);
     return { key, rule: ruleOfKey(key), revision, ...state };
   }
 
@@ -35,7 +36,7 @@ export class LeadMatchIndex {
   async point(entry: MatchKeyEntry, leadId: string, options: CommandOptions): Promise<void> {
     await handleCommand(
       this.store,
-      leadMatchKeyStream(options.metadata.tenantId, hashOf(entry.key)),
+      leadMatchKeyStream(options.metadata.tenantId, matchKeyHash(entry.key)),
       leadMatchKeyDecider,
       { type: 'PointMatchKey', data: { leadId, rule: entry.rule, now: this.clock.now() } },
       { metadata: options.metadata, expectedRevision: entry.revision },

@@ -2,10 +2,11 @@ import { ApiProblems, Ctx, etag, openApiSchema, ZodValidationPipe, type RequestC
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { LeadCommandsService } from '../application/lead-commands.service';
 import type { LeadState } from '../domain/lead.decider';
 import {
-  CaptureLeadBody, ConvertLeadBody, DisqualifyLeadBody, LeadCommandResponse, LeadIdParam, LeadResponse, MergeLeadsBody, QualifyLeadBody,
+  CaptureLeadBody, ContactCaptureResponse, ConvertLeadBody, DisqualifyLeadBody, LeadCommandResponse, LeadIdParam, LeadResponse, MergeLeadsBody, QualifyLeadBody,
   UpdateLeadBody,
 } from './lead.dto';
 
@@ -31,9 +32,19 @@ export class LeadController {
   @ApiHeader(idempotencyHeader)
   @ApiBody({ schema: openApiSchema(CaptureLeadBody) })
   @ApiResponse({ status: 201, ...commandResponse })
-  @ApiResponse({ status: 200, description: 'The person matched an open lead: the capture attached to it (`attached: true`).', ...commandResponse })
+  @ApiResponse({
+    status: 200,
+    description: 'The person matched an open lead: the capture attached to it (`attached: true`, the lead). Or it matched no open lead but a '
+      + 'sales contact (same e-mail or phone): no lead is created and the answer is `{ attached: true, contactId }`, without Location or ETag '
+      + '(the contact is a sales resource).',
+    schema: openApiSchema(z.union([LeadCommandResponse, ContactCaptureResponse])),
+  })
   async capture(@Ctx() ctx: RequestContext, @Body(new ZodValidationPipe(CaptureLeadBody)) body: CaptureLeadBody, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.leads.capture(ctx, body);
+    if (result.contactId !== undefined) {
+      void reply.status(200);
+      return { attached: true, contactId: result.contactId } satisfies ContactCaptureResponse;
+    }
     void reply.status(result.attached ? 200 : 201).header('location', `/v1/leads/${result.leadId}`);
     return { ...respond(reply, result.leadId, result), attached: result.attached };
   }

@@ -92,6 +92,14 @@ export const LeadCommandResponse = z.object({
 });
 export type LeadCommandResponse = z.infer<typeof LeadCommandResponse>;
 
+/** A capture that matched a sales contact (and no open lead): no lead was created; the capture is recorded against the contact. */
+export const ContactCaptureResponse = z.object({
+  attached: z.literal(true),
+  /** The sales contact (`GET /v1/contacts/{contactId}` on the sales service). */
+  contactId: z.string(),
+});
+export type ContactCaptureResponse = z.infer<typeof ContactCaptureResponse>;
+
 export const LeadResponse = LeadCommandResponse.extend({
   name: z.string(),
   company: z.string().optional(),

@@ -1,4 +1,4 @@
-import { contactStream, idFromKey, newId, type ContactEvent } from '@crm/contracts';
+import { contactStream, idFromKey, newId, type ContactEvent, type ContactRecapturedData, type EventMetadata, type RecordedEvent } from '@crm/contracts';
 import { handleCommand, loadAggregate, type Clock, type CommandResult } from '@crm/domain';
 import type { EventStore } from '@crm/eventstore';
 import { commandMetadata, commandOptions, CLOCK, EVENT_STORE, type RequestContext } from '@crm/nest-kit';
@@ -14,6 +14,12 @@ import { MatchKeyIndex, type IndexScope } from './match-key-index';
 import { mergeRecords, type MergeSpec } from './record-merge';
 
 type Result = CommandResult<ContactEvent, ContactState>;
+
+/** Who engagements recorded from leads' captures are attributed to. */
+export const CONTACT_RECAPTURES_ACTOR = 'service:sales.contact-recaptures';
+
+/** Merge chains are short; a longer one is a cycle (two opposite merges raced) and is not followed. */
+const MAX_MERGE_HOPS = 16;
 
 const MERGE: MergeSpec<ContactCommand, ContactEvent, ContactState> = {
   kind: 'contact',
@@ -63,6 +69,44 @@ export class ContactCommandsService {
 
   merge(ctx: RequestContext, survivorId: string, mergedId: string): Promise<Result> {
     return mergeRecords(this.store, this.index, MERGE, ctx, survivorId, mergedId, this.clock.now());
+  }
+
+  /**
+   * A capture in leads matched this contact (`leads.ContactRecaptured`): note it as
+   * `ContactEngaged`, on the survivor when the contact was merged. Carries the Idempotency-Key
+   * `contact-recaptured:<leads event id>`; a redelivery finds it on the contact or on a survivor
+   * along the merge chain and appends nothing. `undefined` when the contact does not exist (for
+   * this tenant).
+   */
+  async recordEngagement(data: ContactRecapturedData, cause: Pick<RecordedEvent, 'id' | 'metadata'>): Promise<Result | undefined> {
+    const { tenantId } = cause.metadata;
+    const idempotencyKey = `contact-recaptured:${cause.id}`;
+    const metadata: EventMetadata = { tenantId, actor: CONTACT_RECAPTURES_ACTOR, correlationId: cause.metadata.correlationId, causationId: cause.id };
+    const { channel, campaignId, utm, formId } = data.source;
+    let contactId = data.contactId;
+    for (let hop = 0; hop <= MAX_MERGE_HOPS; hop++) {
+      const history = await this.store.readStream(contactStream(contactId));
+      if (history.length === 0 || history[0].metadata.tenantId !== tenantId) return undefined;
+      const state = history.reduce((s, e) => contactDecider.evolve(s, { type: e.type, data: e.data } as ContactEvent), contactDecider.initialState());
+      const noted = history.some((e) => e.metadata.idempotencyKey === idempotencyKey);
+      if (noted || state.status !== 'merged') {
+        try {
+          return await handleCommand(this.store, contactStream(contactId), contactDecider, {
+            type: 'RecordContactEngagement',
+            data: {
+              contactId, channel, ...(campaignId !== undefined && { campaignId }), ...(utm !== undefined && { utm }), ...(formId !== undefined && { formId }),
+              captureId: data.captureId, at: data.capturedAt, now: this.clock.now(),
+            },
+          }, { metadata, idempotencyKey });
+        } catch (error) {
+          // Merged between the read and the append: read again and follow it to the survivor.
+          if (error instanceof CustomerError && error.code === 'contact_merged') continue;
+          throw error;
+        }
+      }
+      contactId = state.mergedInto!;
+    }
+    return undefined;
   }
 
   async duplicates(ctx: RequestContext, profile: CheckContactDuplicatesBody) {

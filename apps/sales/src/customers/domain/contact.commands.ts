@@ -1,4 +1,4 @@
-import type { ContactCreatedData, ContactProfile, ContactUpdatedData } from '@crm/contracts';
+import type { ContactCreatedData, ContactEngagedData, ContactProfile, ContactUpdatedData } from '@crm/contracts';
 
 export type CreateContact = {
   type: 'CreateContact';
@@ -12,6 +12,15 @@ export type MergeContactInto = { type: 'MergeContactInto'; data: { mergedId: str
 
 export type AbsorbContact = { type: 'AbsorbContact'; data: { survivorId: string; mergedId: string; mergedBy?: string; now: Date } };
 
-export type ContactCommand = CreateContact | UpdateContact | MergeContactInto | AbsorbContact;
+/** The contact came back through a marketing channel (a capture in leads matched it); `at` is when it was captured. */
+export type RecordContactEngagement = {
+  type: 'RecordContactEngagement';
+  data: Omit<ContactEngagedData, 'recordedAt'> & { now: Date };
+};
+
+export type ContactCommand = CreateContact | UpdateContact | MergeContactInto | AbsorbContact | RecordContactEngagement;
+
+/** The latest engagement shown on the contact. */
+export type ContactEngagement = Omit<ContactEngagedData, 'contactId' | 'recordedAt'>;
 
 export type ContactFields = Omit<ContactCreatedData, 'createdAt'>;

@@ -64,7 +64,33 @@ describe('Contact decider', () => {
     });
   });
 
+  describe('RecordContactEngagement (a capture in leads matched the contact)', () => {
+    const engage = (captureAt: string, extra: object = {}) => ({
+      type: 'RecordContactEngagement' as const,
+      data: { contactId: a, channel: 'web_form', formId: 'contact-us', captureId: `cap-${captureAt}`, at: captureAt, ...extra, now },
+    });
+    const engaged = (captureAt: string, extra: object = {}): ContactEvent => ({
+      type: T.ContactEngaged,
+      data: { contactId: a, channel: 'web_form', formId: 'contact-us', captureId: `cap-${captureAt}`, at: captureAt, ...extra, recordedAt: at },
+    });
+    const morning = '2026-11-02T08:00:00.000Z';
+    const evening = '2026-11-02T18:00:00.000Z';
+    it('records the engagement with its channel, campaign and UTM', () =>
+      given([created]).when(engage(morning, { campaignId: 'cmp-1', utm: { source: 'wechat' } })).then([engaged(morning, { campaignId: 'cmp-1', utm: { source: 'wechat' } })]));
+    it('shows it as the last engagement', () =>
+      given([created]).when(engage(morning)).thenState((s) =>
+        expect(s).toMatchObject({ lastEngagement: { channel: 'web_form', formId: 'contact-us', captureId: `cap-${morning}`, at: morning } })));
+    it('keeps the latest capture as the last engagement when captures arrive out of order', () =>
+      given([created, engaged(evening)]).when(engage(morning)).thenState((s) => expect(s).toMatchObject({ lastEngagement: { at: evening } })));
+    it('refuses an unknown contact', () => given([]).when(engage(morning)).thenThrows('contact_not_found'));
+    it('refuses a merged contact, naming the survivor', () =>
+      given([created, mergedInto(b)]).when(engage(morning)).thenThrows('contact_merged', (e) => expect(e.details).toEqual({ survivorId: b })));
+  });
+
   it('emits payloads that satisfy the published schemas', () => {
-    for (const e of [created, mergedInto(b), absorbed(b)]) expect(eventSchemas[e.type].data.safeParse(e.data)).toMatchObject({ success: true });
+    const engagedEvent: ContactEvent = {
+      type: T.ContactEngaged, data: { contactId: a, channel: 'api', captureId: 'cap-1', at, recordedAt: at },
+    };
+    for (const e of [created, mergedInto(b), absorbed(b), engagedEvent]) expect(eventSchemas[e.type].data.safeParse(e.data)).toMatchObject({ success: true });
   });
 });

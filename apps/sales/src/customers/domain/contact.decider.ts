@@ -1,6 +1,8 @@
 import { SalesCustomerEventType as T, type ContactEvent, type ContactUpdatedData } from '@crm/contracts';
 import type { Decider } from '@crm/domain';
-import type { AbsorbContact, ContactCommand, ContactFields, CreateContact, MergeContactInto, UpdateContact } from './contact.commands';
+import type {
+  AbsorbContact, ContactCommand, ContactEngagement, ContactFields, CreateContact, MergeContactInto, RecordContactEngagement, UpdateContact,
+} from './contact.commands';
 import { CustomerError } from './customer.errors';
 import { applyChanges, changedFields, defined } from './profile-changes';
 
@@ -9,6 +11,8 @@ export type ExistingContact = ContactFields & {
   mergedInto?: string;
   absorbed: string[];
   createdAt: string;
+  /** The latest time the contact came back through a marketing channel (`ContactEngaged`). */
+  lastEngagement?: ContactEngagement;
 };
 
 export type ContactState = { status: 'none' } | ExistingContact;
@@ -61,6 +65,13 @@ const absorb = ({ data }: AbsorbContact, state: ContactState): ContactEvent[] =>
   return [{ type: T.ContactsMerged, data: { survivorId, mergedId, ...(mergedBy && { mergedBy }), mergedAt: now.toISOString() } }];
 };
 
+/** An engagement of a merged contact belongs on its survivor (422 `contact_merged`, with `survivorId`). */
+const engage = ({ data }: RecordContactEngagement, state: ContactState): ContactEvent[] => {
+  active(state, data.contactId);
+  const { now, ...engagement } = data;
+  return [{ type: T.ContactEngaged, data: { ...defined(engagement), recordedAt: now.toISOString() } }];
+};
+
 export const contactDecider: Decider<ContactCommand, ContactEvent, ContactState> = {
   initialState: () => ({ status: 'none' }),
   evolve: (state, event) => {
@@ -75,6 +86,12 @@ export const contactDecider: Decider<ContactCommand, ContactEvent, ContactState>
         return state.status === 'none' ? state : { ...state, status: 'merged', mergedInto: event.data.survivorId };
       case T.ContactsMerged:
         return state.status === 'none' ? state : { ...state, absorbed: [...state.absorbed, event.data.mergedId] };
+      case T.ContactEngaged: {
+        // Captures can be handled out of order: the latest capture time is the last engagement.
+        if (state.status === 'none' || (state.lastEngagement && state.lastEngagement.at >= event.data.at)) return state;
+        const { contactId: _contactId, recordedAt: _recordedAt, ...engagement } = event.data;
+        return { ...state, lastEngagement: engagement };
+      }
     }
   },
   decide: (command, state) => {
@@ -87,6 +104,8 @@ export const contactDecider: Decider<ContactCommand, ContactEvent, ContactState>
         return mergeInto(command, state);
       case 'AbsorbContact':
         return absorb(command, state);
+      case 'RecordContactEngagement':
+        return engage(command, state);
     }
   },
 };

@@ -1,4 +1,4 @@
-import { ContactRole } from '@crm/contracts';
+import { ContactRole, Utm } from '@crm/contracts';
 import { z } from 'zod';
 import { DuplicateMatchResponse, emailField, idField, onDuplicateOnCreate, onDuplicateOnUpdate, phoneField, tagsField, text } from './customer-fields.dto';
 
@@ -64,6 +64,15 @@ export const ContactResponse = z.object({
   mergedInto: z.string().optional(),
   mergedIds: z.array(z.string()),
   createdAt: z.string(),
+  /** The latest capture of this person through a marketing channel (a web form, the leads API, …), from `sales.ContactEngaged`. */
+  lastEngagement: z.object({
+    channel: z.string(),
+    campaignId: z.string().optional(),
+    utm: Utm.optional(),
+    formId: z.string().optional(),
+    captureId: z.string(),
+    at: z.string(),
+  }).optional(),
   revision: z.number().int(),
 });
 export type ContactResponse = z.infer<typeof ContactResponse>;
