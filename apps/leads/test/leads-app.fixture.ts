@@ -2,6 +2,7 @@ import { InMemoryEventStore } from '@crm/eventstore';
 import type { EventConsumer } from '@crm/messaging';
 import { createServiceApp, loadBaseConfig, SCHEDULER } from '@crm/nest-kit';
 import { InMemoryTimerStore, ManualClock, type Scheduler } from '@crm/scheduler';
+import { injector, type RequestHeaders } from '@crm/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AssignmentOptions } from '../src/assignment/application/assignment.tokens';
 import { AppModule } from '../src/app.module';
@@ -15,6 +16,8 @@ export type LeadsAppOptions = {
   consumer?: EventConsumer;
   /** A `ManualClock` shared by commands and timers; the scheduler is then driven with `scheduler().runOnce()`. */
   clock?: ManualClock;
+  /** Sent with every request of `send`/`get`/`post`/`put`/`patch` (read per request when a function). */
+  headers?: RequestHeaders | (() => RequestHeaders);
 };
 
 /**
@@ -22,7 +25,7 @@ export type LeadsAppOptions = {
  * beforeAll/afterAll): requests go through `app().inject`, appended events are read from `store()`.
  * Background consumers (scoring, hot-lead routing) are off unless a spec turns them on, so other
  * features' specs see only their own events. Timers live in `timers()`; with a `clock` the
- * scheduler does not run by itself.
+ * scheduler does not run by itself. `send`/`get`/`post`/`put`/`patch` inject requests with `headers`.
  */
 export const useLeadsApp = (options: LeadsAppOptions = {}) => {
   let app: NestFastifyApplication | undefined;
@@ -50,5 +53,6 @@ export const useLeadsApp = (options: LeadsAppOptions = {}) => {
     store: (): InMemoryEventStore => store!,
     timers: (): InMemoryTimerStore => timers!,
     scheduler: (): Scheduler => app!.get<Scheduler>(SCHEDULER),
+    ...injector(() => app!, options.headers),
   };
 };

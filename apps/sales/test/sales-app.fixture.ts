@@ -3,6 +3,7 @@ import { createServiceApp, loadBaseConfig, SCHEDULER, type TimersModuleOptions }
 import { InMemoryTimerStore, ManualClock } from '@crm/scheduler';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Scheduler } from '@crm/scheduler';
+import { injector, type RequestHeaders } from '@crm/testing';
 import { AppModule } from '../src/app.module';
 import type { SalesOptions } from '../src/sales.options';
 
@@ -11,8 +12,11 @@ import type { SalesOptions } from '../src/sales.options';
  * beforeAll/afterAll): requests go through `app().inject`, appended events are read from
  * `store()`. Commands and timers share `clock` (a `ManualClock`); timers run on an in-memory store
  * and fire when a spec calls `scheduler().runOnce()` (the runner is not started); background consumers are off unless `sales: { background: true }`.
+ * `send`/`get`/`post`/`put`/`patch` inject requests carrying `headers` (read per request when a function).
  */
-export const useSalesApp = (options: { sales?: SalesOptions; timers?: Omit<TimersModuleOptions, 'schema'>; start?: Date } = {}) => {
+export const useSalesApp = (
+  options: { sales?: SalesOptions; timers?: Omit<TimersModuleOptions, 'schema'>; start?: Date; headers?: RequestHeaders | (() => RequestHeaders) } = {},
+) => {
   let app: NestFastifyApplication | undefined;
   let store: InMemoryEventStore | undefined;
   const clock = new ManualClock(options.start ?? new Date('2026-11-02T09:00:00.000Z'));
@@ -37,5 +41,6 @@ export const useSalesApp = (options: { sales?: SalesOptions; timers?: Omit<Timer
     scheduler: (): Scheduler => app!.get<Scheduler>(SCHEDULER),
     clock,
     timerStore,
+    ...injector(() => app!, options.headers),
   };
 };

@@ -17,6 +17,7 @@ import {
   type RecordedEvent,
   type SalesTargetSetData,
 } from '@crm/contracts';
+import { useInsightsReadModel } from '../../test/read-model.fixture';
 
 /** A sales event as a test writes it: a type and its payload (checked by the projection's parse). */
 export type SalesEvent = { type: string; data: Record<string, unknown> };
@@ -56,6 +57,26 @@ export const createSalesEventRecorder = () => {
     metadata: { tenantId, correlationId: newId() },
   });
   return { recorded };
+};
+
+/**
+ * A migrated read model for one spec file (registered as beforeAll/afterAll) and a tenant of its
+ * own. `deliver` projects sales events of that tenant in order and keeps them in `delivered`, so a
+ * spec can replay exactly those (every one must then be skipped); `recorded` only wraps an event.
+ */
+export const useSalesReports = (name: string) => {
+  const fixture = useInsightsReadModel(name);
+  const { recorded } = createSalesEventRecorder();
+  const tenant = `t-${newId()}`;
+  const delivered: RecordedEvent[] = [];
+  const deliver = async (events: SalesEvent[]): Promise<void> => {
+    for (const event of events) {
+      const wrapped = recorded(tenant, event);
+      delivered.push(wrapped);
+      await fixture.readModel().projections.salesReports.project(wrapped);
+    }
+  };
+  return { readModel: fixture.readModel, tenant, recorded, delivered, deliver };
 };
 
 /** What a test says about an opportunity; the rest of OpportunityCreated gets defaults. */

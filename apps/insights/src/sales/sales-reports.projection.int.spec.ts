@@ -1,9 +1,6 @@
-import { newId, type RecordedEvent } from '@crm/contracts';
-import { useInsightsReadModel } from '../../test/read-model.fixture';
-import type { InsightsReadModel } from '../insights-read-model';
+import { newId } from '@crm/contracts';
 import {
   activityLogged,
-  createSalesEventRecorder,
   opportunityCreated,
   opportunityLost,
   opportunityReopened,
@@ -14,40 +11,33 @@ import {
   stageChanged,
   targetSet,
   teamDefined,
+  useSalesReports,
   type OpportunitySpec,
   type SalesEvent,
 } from './sales-events.fixture';
 
-const fixture = useInsightsReadModel('insights_sales_projection');
-const { recorded } = createSalesEventRecorder();
-let readModel: InsightsReadModel;
-beforeAll(() => {
-  readModel = fixture.readModel();
-});
-
-const tenant = `t-${newId()}`;
+const { readModel, tenant, recorded, delivered } = useSalesReports('insights_sales_projection');
 const otherTenant = `t-${newId()}`;
-const delivered: RecordedEvent[] = [];
 
 const project = async (tenantId: string, events: SalesEvent[]): Promise<void> => {
   for (const event of events) {
     const wrapped = recorded(tenantId, event);
     delivered.push(wrapped);
-    expect(await readModel.projections.salesReports.project(wrapped)).toBe('applied');
+    expect(await readModel().projections.salesReports.project(wrapped)).toBe('applied');
   }
 };
 
 const at = (iso: string): Date => new Date(iso);
 
-const opportunity = (tenantId: string, id: string) => readModel.prisma.salesOpportunity.findUnique({ where: { tenantId_id: { tenantId, id } } });
+const opportunity = (tenantId: string, id: string) => readModel().prisma.salesOpportunity.findUnique({ where: { tenantId_id: { tenantId, id } } });
 const visits = async (tenantId: string, opportunityId: string) =>
-  (await readModel.prisma.salesStageVisit.findMany({ where: { tenantId, opportunityId }, orderBy: { visit: 'asc' } })).map((v) => [
+  (await readModel().prisma.salesStageVisit.findMany({ where: { tenantId, opportunityId }, orderBy: { visit: 'asc' } })).map((v) => [
     v.visit,
     v.stageId,
     v.enteredAt.toISOString(),
     v.leftAt?.toISOString() ?? null,
   ]);
-const wonDeal = (tenantId: string, dealId: string) => readModel.prisma.wonDeal.findUnique({ where: { tenantId_dealId: { tenantId, dealId } } });
+const wonDeal = (tenantId: string, dealId: string) => readModel().prisma.wonDeal.findUnique({ where: { tenantId_dealId: { tenantId, dealId } } });
 
 const O1: OpportunitySpec = { id: 'O1', ownerId: 'rep-a', amountMinor: 100_000, createdAt: '2026-10-01T00:00:00.000Z', leadId: 'L1', campaignId: 'camp-A', teamId: 'north' };
 const O2: OpportunitySpec = { id: 'O2', ownerId: 'rep-b', amountMinor: 50_000, currency: 'USD', createdAt: '2026-10-02T00:00:00.000Z' };
@@ -137,19 +127,19 @@ describe('sales-reports projection', () => {
       pipelineDefined('enterprise', 'Enterprise', [{ stageId: 'qualify', name: 'Qualify', probability: 20 }]),
       settingsChanged('USD'),
     ]);
-    expect(await readModel.prisma.salesTeam.findMany({ where: { tenantId: tenant } })).toEqual([expect.objectContaining({ id: 'north', name: 'North', managerId: 'boss-2' })]);
-    expect((await readModel.prisma.salesTeamMember.findMany({ where: { tenantId: tenant }, orderBy: { memberId: 'asc' } })).map((m) => m.memberId)).toEqual(['rep-b', 'rep-c']);
-    expect(await readModel.prisma.salesTarget.findMany({ where: { tenantId: tenant } })).toEqual([
+    expect(await readModel().prisma.salesTeam.findMany({ where: { tenantId: tenant } })).toEqual([expect.objectContaining({ id: 'north', name: 'North', managerId: 'boss-2' })]);
+    expect((await readModel().prisma.salesTeamMember.findMany({ where: { tenantId: tenant }, orderBy: { memberId: 'asc' } })).map((m) => m.memberId)).toEqual(['rep-b', 'rep-c']);
+    expect(await readModel().prisma.salesTarget.findMany({ where: { tenantId: tenant } })).toEqual([
       expect.objectContaining({ scopeKind: 'rep', scopeId: 'rep-a', period: '2026-11', amountMinor: 400_000n, currency: 'CNY' }),
     ]);
-    expect(await readModel.prisma.salesActivity.findMany({ where: { tenantId: tenant } })).toEqual([
+    expect(await readModel().prisma.salesActivity.findMany({ where: { tenantId: tenant } })).toEqual([
       expect.objectContaining({ actorId: 'rep-a', kind: 'visit', occurredAt: at('2026-10-05T09:00:00.000Z'), accountId: 'acc-1' }),
     ]);
-    expect(await readModel.prisma.salesPipeline.findUnique({ where: { tenantId_id: { tenantId: tenant, id: 'enterprise' } } })).toMatchObject({
+    expect(await readModel().prisma.salesPipeline.findUnique({ where: { tenantId_id: { tenantId: tenant, id: 'enterprise' } } })).toMatchObject({
       name: 'Enterprise',
       stages: [{ stageId: 'qualify', name: 'Qualify', probability: 20 }],
     });
-    expect(await readModel.prisma.salesSettings.findUnique({ where: { tenantId: tenant } })).toMatchObject({ defaultCurrency: 'USD', version: 1 });
+    expect(await readModel().prisma.salesSettings.findUnique({ where: { tenantId: tenant } })).toMatchObject({ defaultCurrency: 'USD', version: 1 });
   });
 
   it('is tenant-scoped: another tenant\'s opportunity of the same id is its own row', async () => {
@@ -159,24 +149,24 @@ describe('sales-reports projection', () => {
   });
 
   it('an event of an opportunity never created fails the delivery and leaves the checkpoint where it was', async () => {
-    const before = await readModel.projections.salesReports.position();
+    const before = await readModel().projections.salesReports.position();
     const orphan = recorded(tenant, opportunityWon({ ...O1, id: 'ghost' }, 'proposal', '2026-10-10T00:00:00.000Z'));
-    await expect(readModel.projections.salesReports.project(orphan)).rejects.toMatchObject({ code: 'opportunity_not_projected', kind: 'conflict' });
-    expect(await readModel.projections.salesReports.position()).toBe(before);
+    await expect(readModel().projections.salesReports.project(orphan)).rejects.toMatchObject({ code: 'opportunity_not_projected', kind: 'conflict' });
+    expect(await readModel().projections.salesReports.position()).toBe(before);
     expect(await wonDeal(tenant, 'ghost')).toBeNull();
   });
 
   it('redelivery of every event changes nothing', async () => {
     const snapshot = async () => [
-      await readModel.prisma.salesOpportunity.findMany({ orderBy: [{ tenantId: 'asc' }, { id: 'asc' }] }),
-      await readModel.prisma.salesStageVisit.findMany({ orderBy: [{ tenantId: 'asc' }, { opportunityId: 'asc' }, { visit: 'asc' }] }),
-      await readModel.prisma.wonDeal.findMany({ orderBy: [{ tenantId: 'asc' }, { dealId: 'asc' }] }),
-      await readModel.prisma.salesActivity.count(),
-      await readModel.prisma.salesTeamMember.count(),
+      await readModel().prisma.salesOpportunity.findMany({ orderBy: [{ tenantId: 'asc' }, { id: 'asc' }] }),
+      await readModel().prisma.salesStageVisit.findMany({ orderBy: [{ tenantId: 'asc' }, { opportunityId: 'asc' }, { visit: 'asc' }] }),
+      await readModel().prisma.wonDeal.findMany({ orderBy: [{ tenantId: 'asc' }, { dealId: 'asc' }] }),
+      await readModel().prisma.salesActivity.count(),
+      await readModel().prisma.salesTeamMember.count(),
     ];
     const before = await snapshot();
     const outcomes = new Set<string>();
-    for (const event of delivered) outcomes.add(await readModel.projections.salesReports.project(event));
+    for (const event of delivered) outcomes.add(await readModel().projections.salesReports.project(event));
     expect(outcomes).toEqual(new Set(['skipped']));
     expect(await snapshot()).toEqual(before);
   });

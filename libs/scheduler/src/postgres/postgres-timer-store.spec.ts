@@ -49,7 +49,7 @@ describe('PostgresTimerStore specifics', () => {
     expect([...a.applied, ...b.applied]).toEqual(['scheduler/0001_timers']);
     expect((await migrateScheduler(pool, 'leads')).applied).toEqual([]);
     const { rows } = await pool.query('SELECT version FROM leads.schema_migrations ORDER BY version');
-    expect(rows).toEqual([{ version: '0001_create_events' }, { version: 'scheduler/0001_timers' }]);
+    expect(rows).toEqual([{ version: '0001_create_events' }, { version: '0002_append_to_streams' }, { version: 'scheduler/0001_timers' }]);
   });
 
   it('refuses schema names that are not plain lowercase identifiers', async () => {

@@ -1,8 +1,5 @@
-import { newId, type RecordedEvent } from '@crm/contracts';
-import { useInsightsReadModel } from '../../../test/read-model.fixture';
-import type { InsightsReadModel } from '../../insights-read-model';
+import { newId } from '@crm/contracts';
 import {
-  createSalesEventRecorder,
   opportunityCreated,
   opportunityLost,
   opportunityReopened,
@@ -10,15 +7,12 @@ import {
   opportunityWon,
   stageChanged,
   teamDefined,
+  useSalesReports,
   type OpportunitySpec,
   type SalesEvent,
 } from '../sales-events.fixture';
 
-const fixture = useInsightsReadModel('insights_sales_forecast');
-const { recorded } = createSalesEventRecorder();
-let readModel: InsightsReadModel;
-const tenant = `t-${newId()}`;
-const delivered: RecordedEvent[] = [];
+const { readModel, tenant, recorded, delivered, deliver } = useSalesReports('insights_sales_forecast');
 
 const CREATED = '2026-10-01T00:00:00.000Z';
 const opp = (id: string, ownerId: string, amountMinor: number, probability: number, expectedCloseDate: string, extra: Partial<OpportunitySpec> = {}): OpportunitySpec => ({
@@ -72,14 +66,9 @@ const events: SalesEvent[] = [
 ];
 
 beforeAll(async () => {
-  readModel = fixture.readModel();
-  for (const event of events) {
-    const wrapped = recorded(tenant, event);
-    delivered.push(wrapped);
-    await readModel.projections.salesReports.project(wrapped);
-  }
+  await deliver(events);
   // Another tenant's open deal in November never mixes in.
-  await readModel.projections.salesReports.project(recorded(`t-${newId()}`, opportunityCreated(opp('F1', 'rep-a', 9, 100, '2026-11-15'))));
+  await readModel().projections.salesReports.project(recorded(`t-${newId()}`, opportunityCreated(opp('F1', 'rep-a', 9, 100, '2026-11-15'))));
 });
 
 const month = (m: string, currency: string, openCount: number, pipeline: number, weighted: number, wonCount = 0, won = 0) => ({
@@ -100,7 +89,7 @@ const TOTALS = [
 
 describe('weighted pipeline forecast', () => {
   it('per rep and month: open count, pipeline, weighted (half up per opportunity) and won, per currency', async () => {
-    expect(await readModel.sales.forecast(tenant, { groupBy: 'rep', from: '2026-11', to: '2026-12' })).toEqual({
+    expect(await readModel().sales.forecast(tenant, { groupBy: 'rep', from: '2026-11', to: '2026-12' })).toEqual({
       groupBy: 'rep',
       from: '2026-11',
       to: '2026-12',
@@ -117,7 +106,7 @@ describe('weighted pipeline forecast', () => {
   });
 
   it('per team: the owners\' current teams; a rep in two teams counts in both, an owner in none under (none)', async () => {
-    const report = await readModel.sales.forecast(tenant, { groupBy: 'team', from: '2026-11', to: '2026-12' });
+    const report = await readModel().sales.forecast(tenant, { groupBy: 'team', from: '2026-11', to: '2026-12' });
     expect(report.groups).toEqual([
       { key: '(none)', months: [month('2026-11', 'USD', 1, 50_000, 45_000)] },
       { key: 'key-accounts', months: [month('2026-12', 'CNY', 1, 200_000, 150_000, 1, 25_000)] },
@@ -130,7 +119,7 @@ describe('weighted pipeline forecast', () => {
   });
 
   it('per pipeline', async () => {
-    expect((await readModel.sales.forecast(tenant, { groupBy: 'pipeline', from: '2026-11', to: '2026-12' })).groups).toEqual([
+    expect((await readModel().sales.forecast(tenant, { groupBy: 'pipeline', from: '2026-11', to: '2026-12' })).groups).toEqual([
       {
         key: 'default',
         months: [month('2026-11', 'CNY', 2, 133_333, 18_333, 1, 80_000), month('2026-11', 'USD', 1, 50_000, 45_000), month('2026-12', 'CNY', 4, 234_001, 160_001, 1, 25_000)],
@@ -140,24 +129,24 @@ describe('weighted pipeline forecast', () => {
   });
 
   it('the months bound both the expected close dates and the wins; a single month; an empty range', async () => {
-    expect((await readModel.sales.forecast(tenant, { groupBy: 'rep', from: '2026-12', to: '2026-12' })).totals).toEqual([TOTALS[2]]);
+    expect((await readModel().sales.forecast(tenant, { groupBy: 'rep', from: '2026-12', to: '2026-12' })).totals).toEqual([TOTALS[2]]);
     // October: F9 won on 10-30; F11 no longer closes in October after its update.
-    expect((await readModel.sales.forecast(tenant, { groupBy: 'rep', from: '2026-10', to: '2026-10' })).totals).toEqual([month('2026-10', 'CNY', 0, 0, 0, 1, 70_000)]);
-    expect((await readModel.sales.forecast(tenant, { groupBy: 'rep', from: '2027-01', to: '2027-01' })).groups).toEqual([
+    expect((await readModel().sales.forecast(tenant, { groupBy: 'rep', from: '2026-10', to: '2026-10' })).totals).toEqual([month('2026-10', 'CNY', 0, 0, 0, 1, 70_000)]);
+    expect((await readModel().sales.forecast(tenant, { groupBy: 'rep', from: '2027-01', to: '2027-01' })).groups).toEqual([
       { key: 'rep-c', months: [month('2027-01', 'CNY', 1, 40_000, 20_000)] },
     ]);
-    expect(await readModel.sales.forecast(`t-${newId()}`, { groupBy: 'team', from: '2026-01', to: '2026-12' })).toMatchObject({ groups: [], totals: [] });
+    expect(await readModel().sales.forecast(`t-${newId()}`, { groupBy: 'team', from: '2026-01', to: '2026-12' })).toMatchObject({ groups: [], totals: [] });
   });
 
   it('a range that ends before it starts, or spans more than 60 months, is invalid_period', async () => {
-    await expect(readModel.sales.forecast(tenant, { groupBy: 'rep', from: '2026-12', to: '2026-11' })).rejects.toMatchObject({ code: 'invalid_period', kind: 'invalid' });
-    await expect(readModel.sales.forecast(tenant, { groupBy: 'rep', from: '2020-01', to: '2025-01' })).rejects.toMatchObject({ code: 'invalid_period' });
-    await expect(readModel.sales.forecast(tenant, { groupBy: 'rep', from: '2020-01', to: '2024-12' })).resolves.toBeDefined();
+    await expect(readModel().sales.forecast(tenant, { groupBy: 'rep', from: '2026-12', to: '2026-11' })).rejects.toMatchObject({ code: 'invalid_period', kind: 'invalid' });
+    await expect(readModel().sales.forecast(tenant, { groupBy: 'rep', from: '2020-01', to: '2025-01' })).rejects.toMatchObject({ code: 'invalid_period' });
+    await expect(readModel().sales.forecast(tenant, { groupBy: 'rep', from: '2020-01', to: '2024-12' })).resolves.toBeDefined();
   });
 
   it('redelivering every event gives the same numbers', async () => {
-    const before = await readModel.sales.forecast(tenant, { groupBy: 'team', from: '2026-01', to: '2027-12' });
-    for (const event of delivered) expect(await readModel.projections.salesReports.project(event)).toBe('skipped');
-    expect(await readModel.sales.forecast(tenant, { groupBy: 'team', from: '2026-01', to: '2027-12' })).toEqual(before);
+    const before = await readModel().sales.forecast(tenant, { groupBy: 'team', from: '2026-01', to: '2027-12' });
+    for (const event of delivered) expect(await readModel().projections.salesReports.project(event)).toBe('skipped');
+    expect(await readModel().sales.forecast(tenant, { groupBy: 'team', from: '2026-01', to: '2027-12' })).toEqual(before);
   });
 });

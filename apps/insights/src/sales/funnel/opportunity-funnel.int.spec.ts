@@ -1,23 +1,17 @@
-import { newId, type RecordedEvent } from '@crm/contracts';
-import { useInsightsReadModel } from '../../../test/read-model.fixture';
-import type { InsightsReadModel } from '../../insights-read-model';
+import { newId } from '@crm/contracts';
 import {
-  createSalesEventRecorder,
   opportunityCreated,
   opportunityLost,
   opportunityReopened,
   opportunityWon,
   pipelineDefined,
   stageChanged,
+  useSalesReports,
   type OpportunitySpec,
   type SalesEvent,
 } from '../sales-events.fixture';
 
-const fixture = useInsightsReadModel('insights_sales_funnel');
-const { recorded } = createSalesEventRecorder();
-let readModel: InsightsReadModel;
-const tenant = `t-${newId()}`;
-const delivered: RecordedEvent[] = [];
+const { readModel, tenant, delivered, deliver } = useSalesReports('insights_sales_funnel');
 
 const DAY0 = Date.parse('2026-10-01T00:00:00.000Z');
 /** Day `n` after 2026-10-01T00:00Z; `d(1.5)` is 36 hours later. */
@@ -82,14 +76,7 @@ const events: SalesEvent[] = [
   opportunityReopened(P.P10, NE, 75, d(4)),
 ];
 
-beforeAll(async () => {
-  readModel = fixture.readModel();
-  for (const event of events) {
-    const wrapped = recorded(tenant, event);
-    delivered.push(wrapped);
-    await readModel.projections.salesReports.project(wrapped);
-  }
-});
+beforeAll(() => deliver(events));
 
 const cny = (amountMinor: number) => ({ currency: 'CNY', amountMinor: String(amountMinor) });
 const usd = (amountMinor: number) => ({ currency: 'USD', amountMinor: String(amountMinor) });
@@ -98,7 +85,7 @@ const OCTOBER = { pipelineId: 'default', from: new Date('2026-10-01T00:00:00.000
 
 describe('opportunity funnel', () => {
   it('per stage in pipeline order: reached, amount, conversion, average days in stage, current', async () => {
-    const funnel = await readModel.sales.opportunityFunnel(tenant, OCTOBER);
+    const funnel = await readModel().sales.opportunityFunnel(tenant, OCTOBER);
     expect(funnel).toMatchObject({ pipelineId: 'default', pipelineName: 'Default', from: '2026-10-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z', opportunities: 8 });
     expect(funnel.stages).toEqual([
       {
@@ -130,7 +117,7 @@ describe('opportunity funnel', () => {
   });
 
   it('open, won and lost totals, the win rate and the loss reasons', async () => {
-    expect(await readModel.sales.opportunityFunnel(tenant, OCTOBER)).toMatchObject({
+    expect(await readModel().sales.opportunityFunnel(tenant, OCTOBER)).toMatchObject({
       open: { count: 3, amounts: [cny(8_000), usd(30_000)] },
       won: { count: 2, amounts: [cny(110_000)] },
       lost: { count: 3, amounts: [cny(75_000)] },
@@ -143,15 +130,15 @@ describe('opportunity funnel', () => {
   });
 
   it('without a window every opportunity of the pipeline counts', async () => {
-    const funnel = await readModel.sales.opportunityFunnel(tenant, { pipelineId: 'default' });
+    const funnel = await readModel().sales.opportunityFunnel(tenant, { pipelineId: 'default' });
     expect(funnel).toMatchObject({ from: null, to: null, opportunities: 9 });
     expect(funnel.stages[0]).toMatchObject({ reached: 8, amounts: [cny(186_999), usd(30_000)], current: 2 });
     // Created from 2026-10-01T12:00: only P7.
-    expect(await readModel.sales.opportunityFunnel(tenant, { pipelineId: 'default', from: new Date(d(0.5)) })).toMatchObject({ opportunities: 1, stages: [{ reached: 1, current: 1, averageDaysInStage: null, conversionRate: 0 }, { reached: 0, conversionRate: null }, {}, {}, {}] });
+    expect(await readModel().sales.opportunityFunnel(tenant, { pipelineId: 'default', from: new Date(d(0.5)) })).toMatchObject({ opportunities: 1, stages: [{ reached: 1, current: 1, averageDaysInStage: null, conversionRate: 0 }, { reached: 0, conversionRate: null }, {}, {}, {}] });
   });
 
   it('a defined pipeline uses its own stages', async () => {
-    expect(await readModel.sales.opportunityFunnel(tenant, { pipelineId: 'enterprise' })).toMatchObject({
+    expect(await readModel().sales.opportunityFunnel(tenant, { pipelineId: 'enterprise' })).toMatchObject({
       pipelineName: 'Enterprise',
       opportunities: 1,
       stages: [
@@ -165,16 +152,16 @@ describe('opportunity funnel', () => {
   });
 
   it('an unknown pipeline is a typed 404; an empty window is invalid_period; the default pipeline always exists', async () => {
-    await expect(readModel.sales.opportunityFunnel(tenant, { pipelineId: 'nope' })).rejects.toMatchObject({ code: 'pipeline_not_found', kind: 'not_found' });
-    await expect(readModel.sales.opportunityFunnel(tenant, { pipelineId: 'default', from: new Date(d(2)), to: new Date(d(1)) })).rejects.toMatchObject({ code: 'invalid_period' });
-    const empty = await readModel.sales.opportunityFunnel(`t-${newId()}`, { pipelineId: 'default' });
+    await expect(readModel().sales.opportunityFunnel(tenant, { pipelineId: 'nope' })).rejects.toMatchObject({ code: 'pipeline_not_found', kind: 'not_found' });
+    await expect(readModel().sales.opportunityFunnel(tenant, { pipelineId: 'default', from: new Date(d(2)), to: new Date(d(1)) })).rejects.toMatchObject({ code: 'invalid_period' });
+    const empty = await readModel().sales.opportunityFunnel(`t-${newId()}`, { pipelineId: 'default' });
     expect(empty).toMatchObject({ opportunities: 0, winRate: null, lossReasons: [] });
     expect(empty.stages.map((s) => [s.stageId, s.reached, s.conversionRate])).toEqual([IC, NA, PR, NE, CS].map((stage) => [stage, 0, null]));
   });
 
   it('redelivering every event gives the same numbers', async () => {
-    const before = await readModel.sales.opportunityFunnel(tenant, OCTOBER);
-    for (const event of delivered) expect(await readModel.projections.salesReports.project(event)).toBe('skipped');
-    expect(await readModel.sales.opportunityFunnel(tenant, OCTOBER)).toEqual(before);
+    const before = await readModel().sales.opportunityFunnel(tenant, OCTOBER);
+    for (const event of delivered) expect(await readModel().projections.salesReports.project(event)).toBe('skipped');
+    expect(await readModel().sales.opportunityFunnel(tenant, OCTOBER)).toEqual(before);
   });
 });

@@ -1,25 +1,19 @@
-import { newId, type RecordedEvent } from '@crm/contracts';
-import { useInsightsReadModel } from '../../../test/read-model.fixture';
-import type { InsightsReadModel } from '../../insights-read-model';
+import { newId } from '@crm/contracts';
 import {
   activityLogged,
-  createSalesEventRecorder,
   opportunityCreated,
   opportunityLost,
   opportunityReopened,
   opportunityWon,
   settingsChanged,
   teamDefined,
+  useSalesReports,
   type OpportunitySpec,
   type SalesEvent,
 } from '../sales-events.fixture';
 import type { SalesLeaderboard } from './sales-leaderboard.query';
 
-const fixture = useInsightsReadModel('insights_sales_leaderboard');
-const { recorded } = createSalesEventRecorder();
-let readModel: InsightsReadModel;
-const tenant = `t-${newId()}`;
-const delivered: RecordedEvent[] = [];
+const { readModel, tenant, recorded, delivered, deliver } = useSalesReports('insights_sales_leaderboard');
 
 const opp = (id: string, ownerId: string, amountMinor: number, currency = 'CNY'): OpportunitySpec => ({ id, ownerId, amountMinor, currency, createdAt: '2026-10-01T00:00:00.000Z' });
 const won = (spec: OpportunitySpec, at: string): SalesEvent[] => [opportunityCreated(spec), opportunityWon(spec, 'proposal', at)];
@@ -53,20 +47,13 @@ const events: SalesEvent[] = [
   ...times(5, (i) => activityLogged('rep-d', NOV(2 + i), 'email')),
 ];
 
-beforeAll(async () => {
-  readModel = fixture.readModel();
-  for (const event of events) {
-    const wrapped = recorded(tenant, event);
-    delivered.push(wrapped);
-    await readModel.projections.salesReports.project(wrapped);
-  }
-});
+beforeAll(() => deliver(events));
 
 const ranks = (board: SalesLeaderboard) => board.rows.map((r) => [r.rank, r.key]);
 
 describe('sales leaderboard', () => {
   it('reps by won amount in the tenant\'s default currency (CNY without settings); ties share a rank', async () => {
-    const board = await readModel.sales.leaderboard(tenant, { period: '2026-11', groupBy: 'rep', metric: 'won_amount' });
+    const board = await readModel().sales.leaderboard(tenant, { period: '2026-11', groupBy: 'rep', metric: 'won_amount' });
     expect(board).toMatchObject({ period: '2026-11', from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z', groupBy: 'rep', metric: 'won_amount', currency: 'CNY' });
     expect(board.rows).toEqual([
       {
@@ -81,13 +68,13 @@ describe('sales leaderboard', () => {
   });
 
   it('by win rate (no closed deal ranks last) and by activities', async () => {
-    expect(ranks(await readModel.sales.leaderboard(tenant, { period: '2026-11', groupBy: 'rep', metric: 'win_rate' }))).toEqual([
+    expect(ranks(await readModel().sales.leaderboard(tenant, { period: '2026-11', groupBy: 'rep', metric: 'win_rate' }))).toEqual([
       [1, 'rep-b'],
       [2, 'rep-a'],
       [3, 'rep-c'],
       [4, 'rep-d'],
     ]);
-    expect(ranks(await readModel.sales.leaderboard(tenant, { period: '2026-11', groupBy: 'rep', metric: 'activities' }))).toEqual([
+    expect(ranks(await readModel().sales.leaderboard(tenant, { period: '2026-11', groupBy: 'rep', metric: 'activities' }))).toEqual([
       [1, 'rep-b'],
       [1, 'rep-d'],
       [3, 'rep-a'],
@@ -96,7 +83,7 @@ describe('sales leaderboard', () => {
   });
 
   it('in another currency on request', async () => {
-    const board = await readModel.sales.leaderboard(tenant, { period: '2026-11', groupBy: 'rep', metric: 'won_amount', currency: 'USD' });
+    const board = await readModel().sales.leaderboard(tenant, { period: '2026-11', groupBy: 'rep', metric: 'won_amount', currency: 'USD' });
     expect(board.currency).toBe('USD');
     expect(board.rows.map((r) => [r.rank, r.key, r.wonAmount.amountMinor, r.wonInOtherCurrencies])).toEqual([
       [1, 'rep-a', '5000', [{ currency: 'CNY', amountMinor: '300000' }]],
@@ -107,7 +94,7 @@ describe('sales leaderboard', () => {
   });
 
   it('teams: the sum of their members; a team without members has zeros; reps in no team are in no row', async () => {
-    const board = await readModel.sales.leaderboard(tenant, { period: '2026-11', groupBy: 'team', metric: 'won_amount' });
+    const board = await readModel().sales.leaderboard(tenant, { period: '2026-11', groupBy: 'team', metric: 'won_amount' });
     expect(board.rows).toEqual([
       {
         rank: 1, key: 'north', name: 'North',
@@ -120,7 +107,7 @@ describe('sales leaderboard', () => {
   });
 
   it('a quarter takes in October: rep-e and rep-a\'s October activity', async () => {
-    const board = await readModel.sales.leaderboard(tenant, { period: '2026-Q4', groupBy: 'rep', metric: 'activities' });
+    const board = await readModel().sales.leaderboard(tenant, { period: '2026-Q4', groupBy: 'rep', metric: 'activities' });
     expect(board.rows.map((r) => [r.rank, r.key, r.activities, r.wonAmount.amountMinor])).toEqual([
       [1, 'rep-b', 5, '300000'],
       [1, 'rep-d', 5, '0'],
@@ -132,15 +119,15 @@ describe('sales leaderboard', () => {
 
   it('ranks in the tenant\'s default currency from its sales settings', async () => {
     const other = `t-${newId()}`;
-    for (const event of [settingsChanged('USD'), ...won(opp('X1', 'rep-x', 1_000, 'USD'), NOV(3))]) await readModel.projections.salesReports.project(recorded(other, event));
-    const board = await readModel.sales.leaderboard(other, { period: '2026-11', groupBy: 'rep', metric: 'won_amount' });
+    for (const event of [settingsChanged('USD'), ...won(opp('X1', 'rep-x', 1_000, 'USD'), NOV(3))]) await readModel().projections.salesReports.project(recorded(other, event));
+    const board = await readModel().sales.leaderboard(other, { period: '2026-11', groupBy: 'rep', metric: 'won_amount' });
     expect(board).toMatchObject({ currency: 'USD', rows: [{ rank: 1, key: 'rep-x', wonAmount: { currency: 'USD', amountMinor: '1000' } }] });
-    expect((await readModel.sales.leaderboard(`t-${newId()}`, { period: '2026-11', groupBy: 'team', metric: 'win_rate' })).rows).toEqual([]);
+    expect((await readModel().sales.leaderboard(`t-${newId()}`, { period: '2026-11', groupBy: 'team', metric: 'win_rate' })).rows).toEqual([]);
   });
 
   it('redelivering every event gives the same numbers', async () => {
-    const before = await readModel.sales.leaderboard(tenant, { period: '2026', groupBy: 'team', metric: 'activities' });
-    for (const event of delivered) expect(await readModel.projections.salesReports.project(event)).toBe('skipped');
-    expect(await readModel.sales.leaderboard(tenant, { period: '2026', groupBy: 'team', metric: 'activities' })).toEqual(before);
+    const before = await readModel().sales.leaderboard(tenant, { period: '2026', groupBy: 'team', metric: 'activities' });
+    for (const event of delivered) expect(await readModel().projections.salesReports.project(event)).toBe('skipped');
+    expect(await readModel().sales.leaderboard(tenant, { period: '2026', groupBy: 'team', metric: 'activities' })).toEqual(before);
   });
 });

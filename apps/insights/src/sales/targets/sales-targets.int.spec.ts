@@ -1,24 +1,18 @@
-import { newId, type RecordedEvent } from '@crm/contracts';
-import { useInsightsReadModel } from '../../../test/read-model.fixture';
-import type { InsightsReadModel } from '../../insights-read-model';
+import { newId } from '@crm/contracts';
 import type { SalesTargetsReport } from './sales-targets.query';
 import {
-  createSalesEventRecorder,
   opportunityCreated,
   opportunityLost,
   opportunityReopened,
   opportunityWon,
   targetSet,
   teamDefined,
+  useSalesReports,
   type OpportunitySpec,
   type SalesEvent,
 } from '../sales-events.fixture';
 
-const fixture = useInsightsReadModel('insights_sales_targets');
-const { recorded } = createSalesEventRecorder();
-let readModel: InsightsReadModel;
-const tenant = `t-${newId()}`;
-const delivered: RecordedEvent[] = [];
+const { readModel, tenant, delivered, deliver } = useSalesReports('insights_sales_targets');
 
 const opp = (id: string, ownerId: string, amountMinor: number, currency = 'CNY'): OpportunitySpec => ({ id, ownerId, amountMinor, currency, createdAt: '2026-10-01T00:00:00.000Z' });
 const wonAt = (spec: OpportunitySpec, at: string): SalesEvent[] => [opportunityCreated(spec), opportunityWon(spec, 'initial_contact', at)];
@@ -55,14 +49,7 @@ const events: SalesEvent[] = [
   targetSet('rep', 'rep-a', '2026-12', 10_000, 'USD'),
 ];
 
-beforeAll(async () => {
-  readModel = fixture.readModel();
-  for (const event of events) {
-    const wrapped = recorded(tenant, event);
-    delivered.push(wrapped);
-    await readModel.projections.salesReports.project(wrapped);
-  }
-});
+beforeAll(() => deliver(events));
 
 const row = (kind: 'rep' | 'team', id: string, name: string | null, target: number, won: number, wonCount: number, attainment: number | null, currency = 'CNY') => ({
   scope: { kind, id },
@@ -78,7 +65,7 @@ const attainments = (report: SalesTargetsReport) => report.targets.map((t) => ({
 
 describe('sales targets and attainment', () => {
   it('a month: each target beside the amount won in its currency in the month', async () => {
-    const report = await readModel.sales.targets(tenant, { period: '2026-11' });
+    const report = await readModel().sales.targets(tenant, { period: '2026-11' });
     expect(report).toMatchObject({ period: '2026-11', from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' });
     expect(attainments(report)).toEqual([
       // 300,000 / 400,000; the USD deal is not converted.
@@ -94,34 +81,34 @@ describe('sales targets and attainment', () => {
   });
 
   it('a quarter and a year', async () => {
-    const quarter = await readModel.sales.targets(tenant, { period: '2026-Q4' });
+    const quarter = await readModel().sales.targets(tenant, { period: '2026-Q4' });
     expect(quarter).toMatchObject({ from: '2026-10-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' });
     expect(attainments(quarter)).toEqual([
       // T1 + T3 + T4 = 470,000 of 1,000,000.
       row('team', 'north', 'North', 1_000_000, 470_000, 3, 0.47),
       row('team', 'south', 'South', 40_000, 20_000, 1, 0.5),
     ]);
-    const year = await readModel.sales.targets(tenant, { period: '2026' });
+    const year = await readModel().sales.targets(tenant, { period: '2026' });
     expect(year.targets.map((t) => [t.scope.id, t.won.amountMinor, t.attainment])).toEqual([['rep-a', '300000', 0.15]]);
   });
 
   it('a target in another currency compares with the wins in that currency only', async () => {
-    const december = await readModel.sales.targets(tenant, { period: '2026-12' });
+    const december = await readModel().sales.targets(tenant, { period: '2026-12' });
     expect(december.targets.map((t) => [t.scope.id, t.target, t.won, t.attainment])).toEqual([
       ['rep-a', { currency: 'USD', amountMinor: '10000' }, { currency: 'USD', amountMinor: '0' }, 0],
     ]);
   });
 
   it('filters by scope; no targets for a period is an empty list; tenant-scoped', async () => {
-    expect((await readModel.sales.targets(tenant, { period: '2026-11', scope: 'team' })).targets.map((t) => t.scope.id)).toEqual(['north']);
-    expect((await readModel.sales.targets(tenant, { period: '2026-11', scope: 'rep' })).targets.map((t) => t.scope.id)).toEqual(['rep-a', 'rep-b', 'rep-c']);
-    expect((await readModel.sales.targets(tenant, { period: '2025-11' })).targets).toEqual([]);
-    expect((await readModel.sales.targets(`t-${newId()}`, { period: '2026-11' })).targets).toEqual([]);
+    expect((await readModel().sales.targets(tenant, { period: '2026-11', scope: 'team' })).targets.map((t) => t.scope.id)).toEqual(['north']);
+    expect((await readModel().sales.targets(tenant, { period: '2026-11', scope: 'rep' })).targets.map((t) => t.scope.id)).toEqual(['rep-a', 'rep-b', 'rep-c']);
+    expect((await readModel().sales.targets(tenant, { period: '2025-11' })).targets).toEqual([]);
+    expect((await readModel().sales.targets(`t-${newId()}`, { period: '2026-11' })).targets).toEqual([]);
   });
 
   it('redelivering every event gives the same numbers', async () => {
-    const before = await readModel.sales.targets(tenant, { period: '2026-Q4' });
-    for (const event of delivered) expect(await readModel.projections.salesReports.project(event)).toBe('skipped');
-    expect(await readModel.sales.targets(tenant, { period: '2026-Q4' })).toEqual(before);
+    const before = await readModel().sales.targets(tenant, { period: '2026-Q4' });
+    for (const event of delivered) expect(await readModel().projections.salesReports.project(event)).toBe('skipped');
+    expect(await readModel().sales.targets(tenant, { period: '2026-Q4' })).toEqual(before);
   });
 });

@@ -1,16 +1,11 @@
 import { CampaignEventType, LeadEventType, newId, type CampaignEvent, type LeadEvent } from '@crm/contracts';
-import { useInsightsReadModel } from '../../../test/read-model.fixture';
-import type { InsightsReadModel } from '../../insights-read-model';
 import { createEventRecorder, dayIso } from '../../reports/report-events.fixture';
-import { createSalesEventRecorder, opportunityCreated, opportunityReopened, opportunityWon, type OpportunitySpec, type SalesEvent } from '../sales-events.fixture';
+import { opportunityCreated, opportunityReopened, opportunityWon, useSalesReports, type OpportunitySpec } from '../sales-events.fixture';
 
 // The campaign ROI and attribution reports read `insights.won_deal`; here nothing inserts into it:
 // it is filled from sales.OpportunityWon (and emptied by sales.OpportunityReopened) by the sales projection.
-const fixture = useInsightsReadModel('insights_sales_won_deal');
+const { readModel, tenant, deliver: sell } = useSalesReports('insights_sales_won_deal');
 const leadsStore = createEventRecorder();
-const salesStore = createSalesEventRecorder();
-let readModel: InsightsReadModel;
-const tenant = `t-${newId()}`;
 const L1 = newId();
 const L2 = newId();
 
@@ -33,33 +28,28 @@ const O1: OpportunitySpec = { id: 'O1', ownerId: 'rep-a', amountMinor: 1_000_000
 const O2: OpportunitySpec = { id: 'O2', ownerId: 'rep-a', amountMinor: 500_000, createdAt: dayIso(5), leadId: L2, campaignId: 'camp-A' };
 const O3: OpportunitySpec = { id: 'O3', ownerId: 'rep-b', amountMinor: 50_000, createdAt: dayIso(5) };
 
-const sell = async (events: SalesEvent[]): Promise<void> => {
-  for (const event of events) await readModel.projections.salesReports.project(salesStore.recorded(tenant, event));
-};
-
 beforeAll(async () => {
-  readModel = fixture.readModel();
   for (const event of marketing) {
     const wrapped = leadsStore.recorded(tenant, event);
-    if (event.type.startsWith('campaigns.')) await readModel.projections.campaignReport.project(wrapped);
-    else await readModel.projections.leadFunnel.project(wrapped);
+    if (event.type.startsWith('campaigns.')) await readModel().projections.campaignReport.project(wrapped);
+    else await readModel().projections.leadFunnel.project(wrapped);
   }
   await sell([...[O1, O2, O3].map(opportunityCreated), opportunityWon(O1, 'proposal', dayIso(10)), opportunityWon(O2, 'proposal', dayIso(11)), opportunityWon(O3, 'proposal', dayIso(12))]);
 });
 
 describe('won deals from sales events feed campaign ROI and attribution', () => {
   it('campaign revenue and ROI: (1,500,000 − 500,000) / 500,000 = 2', async () => {
-    expect(await readModel.reports.getCampaign(tenant, 'camp-A')).toMatchObject({ leads: 2, costMinor: '500000', wonDeals: 2, revenueMinor: '1500000', roi: 2 });
+    expect(await readModel().reports.getCampaign(tenant, 'camp-A')).toMatchObject({ leads: 2, costMinor: '500000', wonDeals: 2, revenueMinor: '1500000', roi: 2 });
   });
 
   it('attribution: first touch credits both deals to camp-A; the deal without a lead is unattributed', async () => {
-    expect(await readModel.reports.attribution(tenant, { model: 'first_touch', groupBy: 'campaign' })).toMatchObject({
+    expect(await readModel().reports.attribution(tenant, { model: 'first_touch', groupBy: 'campaign' })).toMatchObject({
       deals: 3,
       revenue: [{ currency: 'CNY', amountMinor: '1550000' }],
       totals: [{ currency: 'CNY', key: 'camp-A', amountMinor: '1500000' }],
       unattributed: [{ currency: 'CNY', amountMinor: '50000', deals: 1 }],
     });
-    expect((await readModel.reports.attribution(tenant, { model: 'linear', groupBy: 'channel' })).totals).toEqual([
+    expect((await readModel().reports.attribution(tenant, { model: 'linear', groupBy: 'channel' })).totals).toEqual([
       { currency: 'CNY', key: 'web_form', amountMinor: '1000000' },
       { currency: 'CNY', key: 'social', amountMinor: '500000' },
     ]);
@@ -67,12 +57,12 @@ describe('won deals from sales events feed campaign ROI and attribution', () => 
 
   it('a reopened deal stops counting; won again, it counts with its new amount and date', async () => {
     await sell([opportunityReopened(O2, 'negotiation', 75, dayIso(13))]);
-    expect(await readModel.reports.getCampaign(tenant, 'camp-A')).toMatchObject({ wonDeals: 1, revenueMinor: '1000000', roi: 1 });
-    expect(await readModel.reports.attribution(tenant, { model: 'first_touch', groupBy: 'campaign' })).toMatchObject({ deals: 2, totals: [{ key: 'camp-A', amountMinor: '1000000' }] });
+    expect(await readModel().reports.getCampaign(tenant, 'camp-A')).toMatchObject({ wonDeals: 1, revenueMinor: '1000000', roi: 1 });
+    expect(await readModel().reports.attribution(tenant, { model: 'first_touch', groupBy: 'campaign' })).toMatchObject({ deals: 2, totals: [{ key: 'camp-A', amountMinor: '1000000' }] });
 
     await sell([opportunityWon(O2, 'negotiation', dayIso(20), 700_000)]);
-    expect(await readModel.reports.getCampaign(tenant, 'camp-A')).toMatchObject({ wonDeals: 2, revenueMinor: '1700000', roi: 2.4 });
-    const late = await readModel.reports.attribution(tenant, { model: 'first_touch', groupBy: 'campaign', from: new Date(dayIso(15)) });
+    expect(await readModel().reports.getCampaign(tenant, 'camp-A')).toMatchObject({ wonDeals: 2, revenueMinor: '1700000', roi: 2.4 });
+    const late = await readModel().reports.attribution(tenant, { model: 'first_touch', groupBy: 'campaign', from: new Date(dayIso(15)) });
     expect(late).toMatchObject({ deals: 1, totals: [{ key: 'camp-A', amountMinor: '700000' }] });
   });
 });

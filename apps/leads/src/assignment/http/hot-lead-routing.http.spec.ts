@@ -1,31 +1,20 @@
-import type { InMemoryEventStore } from '@crm/eventstore';
 import { eventually } from '@crm/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { useLeadsApp } from '../../../test/leads-app.fixture';
 import { HotLeadRoutingConsumer } from '../application/hot-lead-routing.consumer';
 
 describe('hot-lead routing (leads.hot-lead-routing)', () => {
-  const fixture = useLeadsApp({ scoring: { background: true }, assignment: { background: true } });
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-  });
-
   let n = 0;
   let tenant = 'hot';
+  const { app, store, send: req } = useLeadsApp({ scoring: { background: true }, assignment: { background: true }, headers: () => ({ 'x-tenant-id': tenant }) });
   beforeEach(async () => {
     tenant = `hot-${++n}-${Date.now().toString(36)}`;
     // One webinar registration is enough to make a lead hot in these tenants.
     const rules = await req('PUT', '/v1/scoring-rules', { hotThreshold: 60, behaviourRules: [{ id: 'webinar', description: 'Registered for a webinar', touchpoint: 'webinar_registration', points: 70 }] });
     expect(rules.statusCode).toBe(202);
   });
-  const req = (method: 'POST' | 'PUT', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, payload: payload as object, headers: { 'x-tenant-id': tenant, ...headers } });
   const capture = async () => (await req('POST', '/v1/leads', { name: 'Hot Lead', email: `hot-${n}-${Math.random()}@example.cn` })).json<{ id: string }>().id;
   const heatUp = (leadId: string) => req('POST', '/v1/touchpoints', { touchpoints: [{ touchpointId: `web-${leadId}`, leadId, type: 'webinar_registration', at: '2026-03-01T08:00:00Z' }] });
-  const eventsOf = async (leadId: string, type: string) => (await store.readStream(`lead-${leadId}`)).filter((e) => e.type === type);
+  const eventsOf = async (leadId: string, type: string) => (await store().readStream(`lead-${leadId}`)).filter((e) => e.type === type);
 
   it('assigns a hot lead from the pool and alerts its new owner, once', async () => {
     await req('PUT', '/v1/assignment-settings', { repIds: ['rep-1', 'rep-2'], rules: [] });
@@ -42,10 +31,10 @@ describe('hot-lead routing (leads.hot-lead-routing)', () => {
 
     // A redelivered LeadBecameHot changes nothing.
     const [hot] = await eventsOf(id, 'leads.LeadBecameHot');
-    const before = (await store.readStream(`lead-${id}`)).length;
-    await app.get(HotLeadRoutingConsumer).handle(hot);
-    await app.get(HotLeadRoutingConsumer).handle(hot);
-    expect(await store.readStream(`lead-${id}`)).toHaveLength(before);
+    const before = (await store().readStream(`lead-${id}`)).length;
+    await app().get(HotLeadRoutingConsumer).handle(hot);
+    await app().get(HotLeadRoutingConsumer).handle(hot);
+    expect(await store().readStream(`lead-${id}`)).toHaveLength(before);
     expect(await eventsOf(id, 'leads.LeadAssigned')).toHaveLength(1);
     expect(await eventsOf(id, 'leads.HotLeadOwnerAlerted')).toHaveLength(1);
   });
@@ -70,7 +59,7 @@ describe('hot-lead routing (leads.hot-lead-routing)', () => {
       const events = await eventsOf(id, 'leads.LeadBecameHot');
       return events.length > 0 ? events : undefined;
     });
-    await app.get(HotLeadRoutingConsumer).handle(hot);
+    await app().get(HotLeadRoutingConsumer).handle(hot);
     expect(await eventsOf(id, 'leads.LeadAssigned')).toHaveLength(0);
     expect(await eventsOf(id, 'leads.HotLeadOwnerAlerted')).toHaveLength(0);
   });

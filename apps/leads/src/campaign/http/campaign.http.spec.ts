@@ -1,23 +1,12 @@
-import type { InMemoryEventStore } from '@crm/eventstore';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { expectProblem } from '@crm/testing';
 import { useLeadsApp } from '../../../test/leads-app.fixture';
 import { variantFor } from '../domain/variant-split';
 import { MAX_ENGAGEMENTS_PER_BATCH } from './campaign.dto';
 
-type Res = { statusCode: number; headers: Record<string, unknown>; json: <T = unknown>() => T };
-
 describe('campaigns HTTP API', () => {
-  const fixture = useLeadsApp();
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-  });
+  const { store, send } = useLeadsApp();
 
-  const send = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, payload: payload as object, headers }) as unknown as Promise<Res>;
-  const eventsOf = (id: string) => store.readStream(`campaign-${id}`);
+  const eventsOf = (id: string) => store().readStream(`campaign-${id}`);
   const typesOf = async (id: string) => (await eventsOf(id)).map((e) => e.type);
   const spring = { name: 'Spring webinar', channel: 'email', budget: { amountMinor: 1_000_000 }, startsOn: '2026-04-01', endsOn: '2026-04-30' };
   const create = async (body: object = spring, headers: Record<string, string> = {}) => {
@@ -33,11 +22,6 @@ describe('campaigns HTTP API', () => {
     return id;
   };
   const lead = (n: number) => `0190aaaa-0000-7000-8000-${String(n).padStart(12, '0')}`;
-  const expectProblem = (res: Res, status: number, code: string) => {
-    expect(res.statusCode).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ status, code, type: `urn:crm:problem:${code}` });
-  };
 
   describe('POST /v1/campaigns', () => {
     it('creates a draft campaign: 201, Location, ETag, CampaignCreated with CNY by default', async () => {
@@ -72,9 +56,9 @@ describe('campaigns HTTP API', () => {
       ['a date that is not a calendar date', { ...spring, startsOn: '2026-02-30' }],
       ['an unknown field', { ...spring, colour: 'red' }],
     ])('rejects %s with 400 problem+json', async (_, body) => {
-      const before = (await store.readAll()).length;
+      const before = (await store().readAll()).length;
       expectProblem(await send('POST', '/v1/campaigns', body), 400, 'validation_failed');
-      expect((await store.readAll()).length).toBe(before);
+      expect((await store().readAll()).length).toBe(before);
     });
 
     it('refuses an end before the start with 422', async () =>

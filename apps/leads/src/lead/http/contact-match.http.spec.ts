@@ -2,30 +2,22 @@ import { newId, SalesCustomerEventType as SC, type RecordedEvent } from '@crm/co
 import { InMemoryEventStore } from '@crm/eventstore';
 import { InMemoryCheckpointStore, InMemoryDeadLetterStore, StoreEventConsumer } from '@crm/messaging';
 import { eventually } from '@crm/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { useLeadsApp } from '../../../test/leads-app.fixture';
 import { ContactIndexConsumer } from '../application/contact-index.consumer';
 
 describe('captures matching a sales contact (leads.contact-index, leads.ContactRecaptured)', () => {
-  const fixture = useLeadsApp();
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
-  let consumer: ContactIndexConsumer;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-    consumer = app.get(ContactIndexConsumer);
-  });
-
   let n = 0;
   let tenant = 'contacts';
   beforeEach(() => {
     tenant = `contacts-${++n}`;
   });
-  const post = (url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'POST', url, payload: payload as object, headers: { 'x-tenant-id': tenant, ...headers } });
+  const { app, store, post } = useLeadsApp({ headers: () => ({ 'x-tenant-id': tenant }) });
+  let consumer: ContactIndexConsumer;
+  beforeAll(() => {
+    consumer = app().get(ContactIndexConsumer);
+  });
   const idOf = (res: { json: <T>() => T }) => res.json<{ id: string }>().id;
-  const allEvents = () => store.readAll();
+  const allEvents = () => store().readAll();
   const leadEventCount = async () => (await allEvents()).filter((e) => e.streamName.startsWith('lead-')).length;
   const recaptures = async () => (await allEvents()).filter((e) => e.type === 'leads.ContactRecaptured' && e.metadata.tenantId === tenant);
 
@@ -145,7 +137,7 @@ describe('captures matching a sales contact (leads.contact-index, leads.ContactR
     const lead = await post('/v1/leads', { name: 'Hu', email: 'hu@example.cn', phone: '+8613600136000' });
     await post(`/v1/leads/${idOf(lead)}/qualify`);
     expect((await post(`/v1/leads/${idOf(lead)}/convert`, {})).statusCode).toBe(200);
-    const converted = (await store.readStream(`lead-${idOf(lead)}`)).find((e) => e.type === 'leads.LeadConverted')!;
+    const converted = (await store().readStream(`lead-${idOf(lead)}`)).find((e) => e.type === 'leads.LeadConverted')!;
     const { contactId } = converted.data as { contactId: string };
     // Sales creates the contact from the conversion; the index learns it.
     await deliver(contactCreated(contactId, { email: 'hu@example.cn', phone: '+8613600136000', fromLeadId: idOf(lead) }));

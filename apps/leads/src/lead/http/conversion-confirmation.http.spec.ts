@@ -2,21 +2,17 @@ import { leadConversionStream, newId, SalesCustomerEventType, type LeadConversio
 import { InMemoryEventStore } from '@crm/eventstore';
 import { InMemoryCheckpointStore, InMemoryDeadLetterStore, StoreEventConsumer } from '@crm/messaging';
 import { eventually } from '@crm/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { useLeadsApp } from '../../../test/leads-app.fixture';
 
 describe('conversion confirmation (leads.conversion-confirmation, from sales.LeadConversionRecorded)', () => {
   /** The sales service's store, read through the consumer port as in embedded mode. */
   const sales = new InMemoryEventStore();
-  const fixture = useLeadsApp({ consumer: new StoreEventConsumer(() => sales, new InMemoryCheckpointStore(), new InMemoryDeadLetterStore()) });
-  let app: NestFastifyApplication;
-  beforeAll(() => {
-    app = fixture.app();
-  });
-
   const tenant = 'confirm';
-  const post = (url: string, payload?: unknown) => app.inject({ method: 'POST', url, payload: payload as object, headers: { 'x-tenant-id': tenant } });
-  const leadEvents = (id: string, type: string) => fixture.store().readStream(`lead-${id}`).then((events) => events.filter((e) => e.type === type));
+  const { store, get, post } = useLeadsApp({
+    consumer: new StoreEventConsumer(() => sales, new InMemoryCheckpointStore(), new InMemoryDeadLetterStore()),
+    headers: { 'x-tenant-id': tenant },
+  });
+  const leadEvents = (id: string, type: string) => store().readStream(`lead-${id}`).then((events) => events.filter((e) => e.type === type));
   let people = 0;
   const convertedLead = async () => {
     const id = (await post('/v1/leads', { name: 'Conv', email: `conv-${++people}@example.cn` })).json<{ id: string }>().id;
@@ -42,7 +38,7 @@ describe('conversion confirmation (leads.conversion-confirmation, from sales.Lea
     });
     expect(confirmed.data).toMatchObject({ leadId: id, accountId: 'acc-1', account: 'linked', contactId: 'con-1', contact: 'created', opportunityId: 'opp-1' });
     expect(confirmed.metadata).toMatchObject({ tenantId: tenant, actor: 'service:leads.conversion-confirmation', correlationId: 'corr-sales' });
-    expect((await app.inject({ url: `/v1/leads/${id}`, headers: { 'x-tenant-id': tenant } })).json()).toMatchObject({
+    expect((await get(`/v1/leads/${id}`)).json()).toMatchObject({
       conversion: { accountId: 'acc-1', contactId: 'con-1', opportunityId: 'opp-1' }, conversionConfirmed: { account: 'linked', contact: 'created' },
     });
 
@@ -61,6 +57,6 @@ describe('conversion confirmation (leads.conversion-confirmation, from sales.Lea
     const id = await convertedLead();
     await salesRecords(recorded(id, 'con-2'));
     await eventually(async () => ((await leadEvents(id, 'leads.LeadConversionConfirmed')).length > 0 ? true : undefined));
-    expect(await fixture.store().readStream(`lead-${unknown}`)).toHaveLength(0);
+    expect(await store().readStream(`lead-${unknown}`)).toHaveLength(0);
   });
 });

@@ -1,36 +1,21 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { InMemoryEventStore } from '@crm/eventstore';
+import { expectProblem } from '@crm/testing';
 import { useLeadsApp } from '../../../test/leads-app.fixture';
 
 describe('de-duplication on capture, and merging leads', () => {
-  const fixture = useLeadsApp();
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-  });
-
   let n = 0;
   let tenant = 'dedup';
   beforeEach(() => {
     tenant = `dedup-${++n}`;
   });
-  const post = (url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'POST', url, payload: payload as object, headers: { 'x-tenant-id': tenant, ...headers } });
-  const get = (url: string) => app.inject({ url, headers: { 'x-tenant-id': tenant } });
-  const typesOf = async (id: string) => (await store.readStream(`lead-${id}`)).map((e) => e.type);
+  const { store, get, post } = useLeadsApp({ headers: () => ({ 'x-tenant-id': tenant }) });
+  const typesOf = async (id: string) => (await store().readStream(`lead-${id}`)).map((e) => e.type);
   const capture = async (payload: object, headers: Record<string, string> = {}) => {
     const res = await post('/v1/leads', payload, headers);
     expect([200, 201]).toContain(res.statusCode);
     return res;
   };
   const idOf = (res: { json: <T>() => T }) => res.json<{ id: string }>().id;
-  const expectProblem = (res: { statusCode: number; json: () => unknown }, status: number, code: string) => {
-    expect(res.statusCode).toBe(status);
-    expect(res.json()).toMatchObject({ status, code });
-  };
-  const allEvents = async () => (await store.readAll()).length;
+  const allEvents = async () => (await store().readAll()).length;
 
   describe('POST /v1/leads matching an open lead', () => {
     it('attaches a capture with the same e-mail: 200, the existing id, attached: true, one LeadRecaptured', async () => {
@@ -42,7 +27,7 @@ describe('de-duplication on capture, and merging leads', () => {
       expect(again.json()).toMatchObject({ id: idOf(first), attached: true, status: 'captured', revision: 1 });
       expect(again.headers.location).toBe(`/v1/leads/${idOf(first)}`);
       expect(again.headers.etag).toBe('"1"');
-      const [, recaptured] = await store.readStream(`lead-${idOf(first)}`);
+      const [, recaptured] = await store().readStream(`lead-${idOf(first)}`);
       expect(recaptured).toMatchObject({
         type: 'leads.LeadRecaptured',
         data: {
@@ -59,7 +44,7 @@ describe('de-duplication on capture, and merging leads', () => {
       expect(byPhone.json()).toMatchObject({ id: idOf(lead), attached: true });
       const byCompany = await capture({ name: '王 芳', email: 'wf@example.cn', company: '北京某某科技有限公司（北京）' });
       expect(byCompany.json()).toMatchObject({ id: idOf(lead), attached: true });
-      const data = (await store.readStream(`lead-${idOf(lead)}`)).slice(1).map((e) => (e.data as { matchedOn: string }).matchedOn);
+      const data = (await store().readStream(`lead-${idOf(lead)}`)).slice(1).map((e) => (e.data as { matchedOn: string }).matchedOn);
       expect(data).toEqual(['phone', 'company_and_name']);
     });
 
@@ -81,7 +66,7 @@ describe('de-duplication on capture, and merging leads', () => {
 
     it('keeps tenants apart', async () => {
       const mine = await capture({ name: 'Di', email: 'di@example.cn' });
-      const theirs = await app.inject({ method: 'POST', url: '/v1/leads', payload: { name: 'Di', email: 'di@example.cn' }, headers: { 'x-tenant-id': `${tenant}-other` } });
+      const theirs = await post('/v1/leads', { name: 'Di', email: 'di@example.cn' }, { 'x-tenant-id': `${tenant}-other` });
       expect(theirs.statusCode).toBe(201);
       expect(idOf(theirs)).not.toBe(idOf(mine));
     });
@@ -111,7 +96,7 @@ describe('de-duplication on capture, and merging leads', () => {
       const lead = await capture({ name: 'Gu', email: 'gu@example.cn' });
       const res = await post('/v1/web-forms/contact-us/submissions', { name: 'Gu', email: 'gu@example.cn', utm_source: 'baidu' });
       expect(res.statusCode).toBe(202);
-      const [, recaptured] = await store.readStream(`lead-${idOf(lead)}`);
+      const [, recaptured] = await store().readStream(`lead-${idOf(lead)}`);
       expect(recaptured).toMatchObject({ type: 'leads.LeadRecaptured', data: { source: { channel: 'web_form', formId: 'contact-us', utm: { source: 'baidu' } } } });
     });
   });
@@ -129,7 +114,7 @@ describe('de-duplication on capture, and merging leads', () => {
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ id: survivor, status: 'captured', revision: 1 });
       expect(res.headers.etag).toBe('"1"');
-      expect(await store.readStream(`lead-${survivor}`)).toEqual([
+      expect(await store().readStream(`lead-${survivor}`)).toEqual([
         expect.objectContaining({ type: 'leads.LeadCaptured' }),
         expect.objectContaining({ type: 'leads.LeadsMerged', data: expect.objectContaining({ leadId: survivor, mergedId: merged, mergedBy: 'mgr-1' }) }),
       ]);

@@ -1,19 +1,10 @@
-import type { InMemoryEventStore } from '@crm/eventstore';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { expectProblem } from '@crm/testing';
 import { useLeadsApp } from '../../../test/leads-app.fixture';
 
 describe('leads HTTP API', () => {
-  const fixture = useLeadsApp();
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-  });
+  const { store, send, get, post } = useLeadsApp();
 
-  const post = (url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'POST', url, payload: payload as object, headers });
-  const eventsOf = async (id: string) => store.readStream(`lead-${id}`);
+  const eventsOf = async (id: string) => store().readStream(`lead-${id}`);
   const validLead = { name: '李雷', company: 'Acme Co., Ltd.', email: 'Li.Lei@Example.COM', phone: '138 0013 8000', channel: 'web_form', utm: { source: 'baidu', medium: 'cpc', campaign: 'spring-2026' } };
   let people = 0;
   /** Another person each time (the same person twice would attach to the first lead). */
@@ -25,11 +16,6 @@ describe('leads HTTP API', () => {
     const res = await post('/v1/leads', freshLead(), headers);
     expect(res.statusCode).toBe(201);
     return res.json<{ id: string; revision: number }>().id;
-  };
-  const expectProblem = (res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, status: number, code: string) => {
-    expect(res.statusCode).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ status, code, type: `urn:crm:problem:${code}` });
   };
 
   describe('POST /v1/leads', () => {
@@ -86,15 +72,15 @@ describe('leads HTTP API', () => {
       ['an unknown UTM field', { name: 'A', email: 'a@b.cn', utm: { sauce: 'x' } }],
       ['a name too long', { name: 'x'.repeat(201), email: 'a@b.cn' }],
     ])('rejects %s with 400 problem+json and appends nothing', async (_, payload) => {
-      const before = (await store.readAll()).length;
+      const before = (await store().readAll()).length;
       const res = await post('/v1/leads', payload);
       expectProblem(res, 400, 'validation_failed');
       expect(res.json<{ errors: unknown[] }>().errors.length).toBeGreaterThan(0);
-      expect((await store.readAll()).length).toBe(before);
+      expect((await store().readAll()).length).toBe(before);
     });
 
     it('rejects malformed JSON with 400 problem+json', async () => {
-      const res = await app.inject({ method: 'POST', url: '/v1/leads', payload: '{"name": ', headers: { 'content-type': 'application/json' } });
+      const res = await post('/v1/leads', '{"name": ', { 'content-type': 'application/json' });
       expect(res.statusCode).toBe(400);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     });
@@ -117,8 +103,8 @@ describe('leads HTTP API', () => {
     it('keeps tenants apart', async () => {
       const id = await capture({ 'x-tenant-id': 'acme' });
       expect((await eventsOf(id))[0].metadata.tenantId).toBe('acme');
-      expect((await app.inject({ url: `/v1/leads/${id}`, headers: { 'x-tenant-id': 'acme' } })).statusCode).toBe(200);
-      expectProblem(await app.inject({ url: `/v1/leads/${id}`, headers: { 'x-tenant-id': 'globex' } }), 404, 'lead_not_found');
+      expect((await get(`/v1/leads/${id}`, { 'x-tenant-id': 'acme' })).statusCode).toBe(200);
+      expectProblem(await get(`/v1/leads/${id}`, { 'x-tenant-id': 'globex' }), 404, 'lead_not_found');
       expectProblem(await post(`/v1/leads/${id}/qualify`, {}, { 'x-tenant-id': 'globex' }), 404, 'not_found');
       expect(await eventsOf(id)).toHaveLength(1);
     });
@@ -145,7 +131,7 @@ describe('leads HTTP API', () => {
 
     it('changes profile attributes with If-Match: 200 and one LeadAttributesUpdated; stale → 409; a retry appends nothing', async () => {
       const id = await capture();
-      const patch = (payload: unknown, headers: Record<string, string> = {}) => app.inject({ method: 'PATCH', url: `/v1/leads/${id}`, payload: payload as object, headers });
+      const patch = (payload: unknown, headers: Record<string, string> = {}) => send('PATCH', `/v1/leads/${id}`, payload, headers);
       expectProblem(await patch({ industry: 'software' }, { 'if-match': '"7"' }), 409, 'concurrency_conflict');
       const res = await patch({ industry: 'software', employees: 120 }, { 'if-match': '"0"', 'idempotency-key': `attrs-${id}` });
       expect(res.statusCode).toBe(200);
@@ -164,12 +150,12 @@ describe('leads HTTP API', () => {
       ['an array body', ['industry']],
     ])('refuses %s with 400 and appends nothing', async (_, payload) => {
       const id = await capture();
-      expectProblem(await app.inject({ method: 'PATCH', url: `/v1/leads/${id}`, payload: payload as object }), 400, 'validation_failed');
+      expectProblem(await send('PATCH', `/v1/leads/${id}`, payload), 400, 'validation_failed');
       expect(await eventsOf(id)).toHaveLength(1);
     });
 
     it('answers 404 when patching an unknown lead', async () => {
-      expectProblem(await app.inject({ method: 'PATCH', url: '/v1/leads/0190aaaa-0000-7000-8000-00000000ffff', payload: { industry: 'x' } }), 404, 'lead_not_found');
+      expectProblem(await send('PATCH', '/v1/leads/0190aaaa-0000-7000-8000-00000000ffff', { industry: 'x' }), 404, 'lead_not_found');
     });
 
     it('requires a reason to disqualify', async () => {
@@ -195,7 +181,7 @@ describe('leads HTTP API', () => {
       const events = await eventsOf(id);
       expect(events.map((e) => e.type)).toEqual(['leads.LeadCaptured', 'leads.LeadQualified', 'leads.LeadConverted']);
       expect(events[2].data).toMatchObject({ leadId: id, accountId: expect.any(String), contactId: expect.any(String), opportunityId: expect.any(String) });
-      const lead = await app.inject({ url: `/v1/leads/${id}` });
+      const lead = await get(`/v1/leads/${id}`);
       const { accountId, contactId, opportunityId } = events[2].data as Record<string, string>;
       expect(lead.json()).toMatchObject({ status: 'converted', conversion: { accountId, contactId, opportunityId } });
     });
@@ -234,22 +220,22 @@ describe('leads HTTP API', () => {
 
   describe('platform endpoints', () => {
     it('serves problem+json for an unknown route', async () => {
-      expectProblem(await app.inject({ url: '/v1/nothing-here' }), 404, 'not_found');
+      expectProblem(await get('/v1/nothing-here'), 404, 'not_found');
     });
 
     it('serves liveness and readiness', async () => {
-      expect((await app.inject({ url: '/health/live' })).statusCode).toBe(200);
-      const ready = await app.inject({ url: '/health/ready' });
+      expect((await get('/health/live')).statusCode).toBe(200);
+      const ready = await get('/health/ready');
       expect(ready.statusCode).toBe(200);
       expect(ready.json()).toMatchObject({ status: 'ok' });
     });
 
     it('serves the OpenAPI document with every lead operation', async () => {
-      const res = await app.inject({ url: '/docs-json' });
+      const res = await get('/docs-json');
       expect(res.statusCode).toBe(200);
       const doc = res.json<{ paths: Record<string, Record<string, unknown>> }>();
       expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/leads', '/v1/leads/{id}', '/v1/leads/{id}/qualify', '/v1/leads/{id}/disqualify', '/v1/leads/{id}/convert', '/v1/leads/{id}/merge']));
-      expect((await app.inject({ url: '/docs' })).statusCode).toBe(200);
+      expect((await get('/docs')).statusCode).toBe(200);
     });
   });
 });

@@ -1,24 +1,16 @@
-import type { InMemoryEventStore } from '@crm/eventstore';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { useLeadsApp } from '../../../test/leads-app.fixture';
 import { MAX_TOUCHPOINTS_PER_BATCH } from './lead.dto';
 
 describe('touchpoint ingestion', () => {
-  const fixture = useLeadsApp();
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-  });
+  const { app, store } = useLeadsApp();
 
   let people = 0;
   /** A new person each time: the same e-mail twice would attach to the first lead. */
   const capture = async (tenant = 'default') =>
-    (await app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-tenant-id': tenant }, payload: { name: 'Touch Me', email: `touch-${++people}@example.cn` } })).json<{ id: string }>().id;
+    (await app().inject({ method: 'POST', url: '/v1/leads', headers: { 'x-tenant-id': tenant }, payload: { name: 'Touch Me', email: `touch-${++people}@example.cn` } })).json<{ id: string }>().id;
   const send = (touchpoints: unknown[], tenant = 'default') =>
-    app.inject({ method: 'POST', url: '/v1/touchpoints', headers: { 'x-tenant-id': tenant }, payload: { touchpoints } });
-  const touchpointsOf = async (leadId: string) => (await store.readStream(`lead-${leadId}`)).filter((e) => e.type === 'leads.TouchpointRecorded');
+    app().inject({ method: 'POST', url: '/v1/touchpoints', headers: { 'x-tenant-id': tenant }, payload: { touchpoints } });
+  const touchpointsOf = async (leadId: string) => (await store().readStream(`lead-${leadId}`)).filter((e) => e.type === 'leads.TouchpointRecorded');
 
   it('records a batch across leads, answering per item in request order', async () => {
     const [a, b] = [await capture(), await capture()];
@@ -53,10 +45,10 @@ describe('touchpoint ingestion', () => {
       { touchpointId: 'ec-1', leadId: lead, type: 'email_clicked', at: '2026-03-02T08:01:00Z' },
     ];
     await send(batch);
-    const before = (await store.readAll()).length;
+    const before = (await store().readAll()).length;
     const again = await send(batch);
     expect(again.json<{ results: { status: string }[] }>().results.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
-    expect((await store.readAll()).length).toBe(before);
+    expect((await store().readAll()).length).toBe(before);
   });
 
   it('rejects another tenant’s lead per item', async () => {
@@ -74,10 +66,10 @@ describe('touchpoint ingestion', () => {
     ['an unknown field', [{ touchpointId: 't', leadId: '0190aaaa-0000-7000-8000-000000000001', type: 'page_view', at: '2026-03-01T00:00:00Z', score: 100 }]],
     ['too many touchpoints', Array.from({ length: MAX_TOUCHPOINTS_PER_BATCH + 1 }, (_, i) => ({ touchpointId: `t${i}`, leadId: '0190aaaa-0000-7000-8000-000000000001', type: 'page_view', at: '2026-03-01T00:00:00Z' }))],
   ])('rejects %s with 400 problem+json, appending nothing', async (_, touchpoints) => {
-    const before = (await store.readAll()).length;
+    const before = (await store().readAll()).length;
     const res = await send(touchpoints);
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect((await store.readAll()).length).toBe(before);
+    expect((await store().readAll()).length).toBe(before);
   });
 });

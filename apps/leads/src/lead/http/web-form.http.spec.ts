@@ -1,28 +1,20 @@
-import type { InMemoryEventStore } from '@crm/eventstore';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { useLeadsApp } from '../../../test/leads-app.fixture';
 import { WEB_FORM_LIMIT } from './web-form.controller';
 
 describe('public web form', () => {
-  const fixture = useLeadsApp();
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
+  const { app, store } = useLeadsApp();
   let ip = 0;
   const nextIp = () => `10.9.${Math.floor(++ip / 250)}.${ip % 250}`;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-  });
 
   const submit = (form: Record<string, string>, options: { ip?: string; headers?: Record<string, string>; formId?: string } = {}) =>
-    app.inject({
+    app().inject({
       method: 'POST',
       url: `/v1/web-forms/${options.formId ?? 'contact-us'}/submissions`,
       payload: new URLSearchParams(form).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...options.headers },
       remoteAddress: options.ip ?? nextIp(),
     });
-  const captured = async () => (await store.readAll()).filter((e) => e.type === 'leads.LeadCaptured');
+  const captured = async () => (await store().readAll()).filter((e) => e.type === 'leads.LeadCaptured');
 
   it('captures a lead from an urlencoded post with its UTM fields, campaign, referrer and consent', async () => {
     const before = (await captured()).length;
@@ -51,15 +43,15 @@ describe('public web form', () => {
   });
 
   it('accepts and drops a submission whose honeypot is filled: same answer, nothing appended', async () => {
-    const before = (await store.readAll()).length;
+    const before = (await store().readAll()).length;
     const res = await submit({ name: 'Bot', email: 'bot@spam.example', website: 'http://spam.example' });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ status: 'received' });
-    expect((await store.readAll()).length).toBe(before);
+    expect((await store().readAll()).length).toBe(before);
   });
 
   it('rejects a post without a name or any contact with 400 problem+json, appending nothing', async () => {
-    const before = (await store.readAll()).length;
+    const before = (await store().readAll()).length;
     const bad: Record<string, string>[] = [{ email: 'a@b.cn' }, { name: 'No Contact' }, { name: 'X', email: 'not-mail' }, { name: 'X', email: 'a@b.cn', surprise: 'field' }];
     for (const form of bad) {
       const res = await submit(form);
@@ -67,7 +59,7 @@ describe('public web form', () => {
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
     expect(await submit({ name: 'X', email: 'a@b.cn' }, { formId: 'Bad Form!' })).toMatchObject({ statusCode: 400 });
-    expect((await store.readAll()).length).toBe(before);
+    expect((await store().readAll()).length).toBe(before);
   });
 
   it('makes a double submit with the same submission_id harmless', async () => {

@@ -1,34 +1,21 @@
 import { LeadScoringEventType, scoringRulesStream, type RecordedEvent } from '@crm/contracts';
-import type { InMemoryEventStore } from '@crm/eventstore';
-import { eventually } from '@crm/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { eventually, expectProblem } from '@crm/testing';
 import { useLeadsApp } from '../../../test/leads-app.fixture';
 import { LeadScoringService } from '../application/lead-scoring.service';
 import { DEFAULT_SCORING_RULES } from '../domain/scoring-rules';
 import { ruleSetOf } from '../domain/scoring-rules.decider';
 
 describe('lead scoring', () => {
-  const fixture = useLeadsApp({ scoring: { background: true } });
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-  });
+  const { app, store } = useLeadsApp({ scoring: { background: true } });
 
   let tenants = 0;
   /** A fresh tenant per test: its own rule set and leads. */
   const freshTenant = () => `scoring-t${++tenants}-${Date.now().toString(36)}`;
   const defaults = ruleSetOf(DEFAULT_SCORING_RULES);
-  const get = (tenant: string) => app.inject({ method: 'GET', url: '/v1/scoring-rules', headers: { 'x-tenant-id': tenant } });
+  const get = (tenant: string) => app().inject({ method: 'GET', url: '/v1/scoring-rules', headers: { 'x-tenant-id': tenant } });
   const put = (tenant: string, payload: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'PUT', url: '/v1/scoring-rules', headers: { 'x-tenant-id': tenant, ...headers }, payload: payload as object });
-  const rulesEvents = (tenant: string) => store.readStream(scoringRulesStream(tenant));
-  const expectProblem = (res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, status: number, code: string) => {
-    expect(res.statusCode).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ status, code, type: `urn:crm:problem:${code}` });
-  };
+    app().inject({ method: 'PUT', url: '/v1/scoring-rules', headers: { 'x-tenant-id': tenant, ...headers }, payload: payload as object });
+  const rulesEvents = (tenant: string) => store().readStream(scoringRulesStream(tenant));
 
   describe('GET/PUT /v1/scoring-rules', () => {
     it('answers the built-in defaults (version 1) for a tenant that never changed them, without an ETag', async () => {
@@ -113,7 +100,7 @@ describe('lead scoring', () => {
 
   describe('scoring on the write path', () => {
     const capture = async (tenant: string) => {
-      const res = await app.inject({
+      const res = await app().inject({
         method: 'POST',
         url: '/v1/leads',
         headers: { 'x-tenant-id': tenant, 'x-correlation-id': 'corr-score' },
@@ -124,7 +111,7 @@ describe('lead scoring', () => {
     };
     const touch = async (tenant: string, leadId: string) => {
       const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
-      const res = await app.inject({
+      const res = await app().inject({
         method: 'POST',
         url: '/v1/touchpoints',
         headers: { 'x-tenant-id': tenant },
@@ -141,7 +128,7 @@ describe('lead scoring', () => {
       expect(res.statusCode).toBe(200);
     };
     const scoreEvents = async (leadId: string): Promise<RecordedEvent[]> =>
-      (await store.readStream(`lead-${leadId}`)).filter((e) => (Object.values(LeadScoringEventType) as string[]).includes(e.type));
+      (await store().readStream(`lead-${leadId}`)).filter((e) => (Object.values(LeadScoringEventType) as string[]).includes(e.type));
     /** Waits until the lead's score events satisfy `done`, then returns them. */
     const scoreEventsWhen = (leadId: string, done: (events: RecordedEvent[]) => boolean) =>
       eventually(async () => {
@@ -198,7 +185,7 @@ describe('lead scoring', () => {
       expect(same.statusCode).toBe(200);
       expect(same.json()).toEqual({ version: 3, rescoring: { leads: 0 } });
       await touch(tenant, leadId);
-      const scoring = app.get(LeadScoringService);
+      const scoring = app().get(LeadScoringService);
       expect(await scoring.rescoreTenant(tenant, { id: 'test', metadata: { tenantId: tenant, correlationId: 'test' } })).toEqual({ leads: 1, rescored: 0 });
       expect(await scoring.rescoreLead(tenant, leadId, { id: 'test', metadata: { tenantId: tenant, correlationId: 'test' } })).toEqual([]);
       expect(await scoreEvents(leadId)).toHaveLength(cooledAll.length);
@@ -208,18 +195,18 @@ describe('lead scoring', () => {
       const tenant = freshTenant();
       const webinarOnly = { hotThreshold: 60, behaviourRules: [{ id: 'webinar', description: 'Registered for a webinar', touchpoint: 'webinar_registration', points: 70 }] };
       expect((await put(tenant, webinarOnly)).statusCode).toBe(202);
-      const lead = (email: string) => app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-tenant-id': tenant }, payload: { name: 'Merge Me', email } }).then((r) => r.json<{ id: string }>().id);
+      const lead = (email: string) => app().inject({ method: 'POST', url: '/v1/leads', headers: { 'x-tenant-id': tenant }, payload: { name: 'Merge Me', email } }).then((r) => r.json<{ id: string }>().id);
       const [survivor, merged] = [await lead('one@example.cn'), await lead('two@example.cn')];
-      await app.inject({
+      await app().inject({
         method: 'POST', url: '/v1/touchpoints', headers: { 'x-tenant-id': tenant },
         payload: { touchpoints: [{ touchpointId: 'web-1', leadId: merged, type: 'webinar_registration', at: new Date().toISOString() }] },
       });
       await scoreEventsWhen(merged, (e) => e.some((x) => x.type === 'leads.LeadBecameHot'));
-      const res = await app.inject({ method: 'POST', url: `/v1/leads/${survivor}/merge`, headers: { 'x-tenant-id': tenant }, payload: { mergedId: merged } });
+      const res = await app().inject({ method: 'POST', url: `/v1/leads/${survivor}/merge`, headers: { 'x-tenant-id': tenant }, payload: { mergedId: merged } });
       expect(res.statusCode).toBe(200);
       const hot = await scoreEventsWhen(survivor, (e) => e.some((x) => x.type === 'leads.LeadBecameHot'));
       expect(hot.at(-1)).toMatchObject({ type: 'leads.LeadBecameHot', data: { leadId: survivor, score: 70 } });
-      const scoring = app.get(LeadScoringService);
+      const scoring = app().get(LeadScoringService);
       expect(await scoring.rescoreLead(tenant, merged, { id: 'test', metadata: { tenantId: tenant, correlationId: 'test' } })).toEqual([]);
     });
 
@@ -229,7 +216,7 @@ describe('lead scoring', () => {
       await scoreEventsWhen(leadA, (e) => e.length >= 1);
       const res = await put(b, { ...defaults, hotThreshold: 5 });
       expect(res.json()).toEqual({ version: 2, rescoring: { leads: 0 } });
-      const scoring = app.get(LeadScoringService);
+      const scoring = app().get(LeadScoringService);
       expect(await scoring.leadIdsOf(b)).toEqual([]);
       expect(await scoring.leadIdsOf(a)).toEqual([leadA]);
       expect((await scoreEvents(leadA)).map((e) => e.type)).toEqual(['leads.LeadScoreChanged']);

@@ -1,40 +1,23 @@
 import { idFromKey } from '@crm/contracts';
-import type { InMemoryEventStore } from '@crm/eventstore';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { expectProblem } from '@crm/testing';
 import { useSalesApp } from '../../../test/sales-app.fixture';
 import { CLAIM_GRACE_MS, matchKeyStream } from '../application/match-key-index';
 
-type Res = { statusCode: number; headers: Record<string, unknown>; json: <T = Record<string, unknown>>() => T };
-
 describe('accounts HTTP API', () => {
-  const fixture = useSalesApp();
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
-  let tenantSeq = 0;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-  });
-
   // A fresh tenant per test keeps the duplicate index of one test out of the others.
+  let tenantSeq = 0;
   let tenant: string;
   beforeEach(() => {
     tenant = `acc-t${++tenantSeq}`;
   });
-  const send = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, payload: payload as object, headers: { 'x-tenant-id': tenant, ...headers } }) as unknown as Promise<Res>;
-  const eventsOf = (id: string) => store.readStream(`account-${id}`);
+  const { store, send, clock } = useSalesApp({ headers: () => ({ 'x-tenant-id': tenant }) });
+  const eventsOf = (id: string) => store().readStream(`account-${id}`);
   const typesOf = async (id: string) => (await eventsOf(id)).map((e) => e.type);
-  const total = async () => (await store.readAll()).length;
+  const total = async () => (await store().readAll()).length;
   const create = async (body: object, headers: Record<string, string> = {}) => {
     const res = await send('POST', '/v1/accounts', body, headers);
     expect(res.statusCode).toBe(201);
     return res.json<{ id: string }>().id;
-  };
-  const expectProblem = (res: Res, status: number, code: string) => {
-    expect(res.statusCode).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ status, code });
   };
   const bytedance = { name: '北京字节跳动科技有限公司', industry: 'internet', region: '华北', size: '5000+', phone: '010 5800 1234', email: 'BD@ByteDance.com', tags: ['vip', 'vip', 'key'] };
 
@@ -57,7 +40,7 @@ describe('accounts HTTP API', () => {
     it('claims one index stream per match key, with "no stream" semantics', async () => {
       const id = await create(bytedance);
       for (const key of ['email:bd@bytedance.com', 'phone:+861058001234', 'company:北京字节跳动科技']) {
-        const [claim] = await store.readStream(matchKeyStream(tenant, 'account', key));
+        const [claim] = await store().readStream(matchKeyStream(tenant, 'account', key));
         expect(claim).toMatchObject({ type: 'sales.MatchKeyClaimed', revision: 0, data: { kind: 'account', ownerId: id, reason: 'created' } });
         expect(JSON.stringify(claim.data)).not.toContain('bytedance');
       }
@@ -91,9 +74,9 @@ describe('accounts HTTP API', () => {
     it('completes a create that stopped after claiming its keys when retried with the same key', async () => {
       // The first attempt claimed the company key for its id, then the process died before AccountCreated.
       const id = idFromKey(tenant, 'account', 'acc-crash');
-      await store.appendToStream(matchKeyStream(tenant, 'account', 'company:北京字节跳动科技'), [{
+      await store().appendToStream(matchKeyStream(tenant, 'account', 'company:北京字节跳动科技'), [{
         type: 'sales.MatchKeyClaimed',
-        data: { kind: 'account', rule: 'company_name', ownerId: id, reason: 'created', claimedAt: fixture.clock.now().toISOString() },
+        data: { kind: 'account', rule: 'company_name', ownerId: id, reason: 'created', claimedAt: clock.now().toISOString() },
         metadata: { tenantId: tenant, correlationId: 'first-attempt' },
       }]);
       // Meanwhile another create of the company is refused: the claim is a create in flight.
@@ -102,7 +85,7 @@ describe('accounts HTTP API', () => {
       expect(retry.statusCode).toBe(201);
       expect(retry.json()).toMatchObject({ id });
       expect(await typesOf(id)).toEqual(['sales.AccountCreated']);
-      expect(await store.readStream(matchKeyStream(tenant, 'account', 'company:北京字节跳动科技'))).toHaveLength(1);
+      expect(await store().readStream(matchKeyStream(tenant, 'account', 'company:北京字节跳动科技'))).toHaveLength(1);
     });
 
     describe('duplicates', () => {
@@ -121,11 +104,11 @@ describe('accounts HTTP API', () => {
         const id = await create(bytedance);
         const twin = await create({ name: '北京字节跳动科技', email: 'sales@bytedance.com', onDuplicate: 'create' });
         expect(twin).not.toBe(id);
-        const companyKey = await store.readStream(matchKeyStream(tenant, 'account', 'company:北京字节跳动科技'));
+        const companyKey = await store().readStream(matchKeyStream(tenant, 'account', 'company:北京字节跳动科技'));
         expect(companyKey).toHaveLength(1);
         expect(companyKey[0].data).toMatchObject({ ownerId: id });
         // The twin's own new key is claimed.
-        expect((await store.readStream(matchKeyStream(tenant, 'account', 'email:sales@bytedance.com')))[0].data).toMatchObject({ ownerId: twin });
+        expect((await store().readStream(matchKeyStream(tenant, 'account', 'email:sales@bytedance.com')))[0].data).toMatchObject({ ownerId: twin });
         const res = await send('POST', '/v1/accounts', { name: 'X', email: 'sales@bytedance.com' });
         expect(res.json()).toMatchObject({ existingId: twin });
       });
@@ -138,7 +121,7 @@ describe('accounts HTTP API', () => {
         expect([a.statusCode, b.statusCode].sort()).toEqual([201, 409]);
         const [winner, loser] = a.statusCode === 201 ? [a, b] : [b, a];
         expect(loser.json()).toMatchObject({ code: 'duplicate_account', existingId: winner.json<{ id: string }>().id });
-        const created = (await store.readAll()).filter((e) => e.type === 'sales.AccountCreated' && e.metadata.tenantId === tenant);
+        const created = (await store().readAll()).filter((e) => e.type === 'sales.AccountCreated' && e.metadata.tenantId === tenant);
         expect(created).toHaveLength(1);
         // The loser's own key was claimed and then released again, so it blocks nobody.
         const losersOwn = a.statusCode === 201 ? { email: 'info@acme.com' } : { phone: '+14155550100' };
@@ -147,15 +130,15 @@ describe('accounts HTTP API', () => {
 
       it('takes over a claim whose account was never written once the grace period is over', async () => {
         const ghost = '0190ffff-0000-7000-8000-000000000001';
-        await store.appendToStream(matchKeyStream(tenant, 'account', 'company:ghost'), [{
+        await store().appendToStream(matchKeyStream(tenant, 'account', 'company:ghost'), [{
           type: 'sales.MatchKeyClaimed',
-          data: { kind: 'account', rule: 'company_name', ownerId: ghost, reason: 'created', claimedAt: fixture.clock.now().toISOString() },
+          data: { kind: 'account', rule: 'company_name', ownerId: ghost, reason: 'created', claimedAt: clock.now().toISOString() },
           metadata: { tenantId: tenant, correlationId: 'x' },
         }]);
         expect((await send('POST', '/v1/accounts', { name: 'Ghost Ltd' })).json()).toMatchObject({ code: 'duplicate_account', existingId: ghost });
-        fixture.clock.advance(CLAIM_GRACE_MS + 1000);
+        clock.advance(CLAIM_GRACE_MS + 1000);
         const id = await create({ name: 'Ghost Ltd' });
-        const events = await store.readStream(matchKeyStream(tenant, 'account', 'company:ghost'));
+        const events = await store().readStream(matchKeyStream(tenant, 'account', 'company:ghost'));
         expect(events.at(-1)!.data).toMatchObject({ ownerId: id, previousOwnerId: ghost, reason: 'abandoned_claim' });
       });
 
@@ -209,7 +192,7 @@ describe('accounts HTTP API', () => {
       expect(res.json()).toMatchObject({ email: 'new@bytedance.com', revision: 1 });
       expect(res.json()).not.toHaveProperty('region');
       expect((await eventsOf(id))[1].data).toMatchObject({ changes: { email: 'new@bytedance.com', region: null } });
-      expect((await store.readStream(matchKeyStream(tenant, 'account', 'email:bd@bytedance.com'))).at(-1)!.type).toBe('sales.MatchKeyReleased');
+      expect((await store().readStream(matchKeyStream(tenant, 'account', 'email:bd@bytedance.com'))).at(-1)!.type).toBe('sales.MatchKeyReleased');
       // The old e-mail is free again; the new one leads here.
       expect((await send('POST', '/v1/accounts/duplicates/check', { name: 'x', email: 'bd@bytedance.com' })).json()).toEqual({ matches: [] });
       expect((await send('POST', '/v1/accounts/duplicates/check', { name: 'x', email: 'NEW@bytedance.com' })).json()).toMatchObject({ matches: [{ id }] });
@@ -263,7 +246,7 @@ describe('accounts HTTP API', () => {
       const loser = await send('GET', `/v1/accounts/${merged}`);
       expect(loser.statusCode).toBe(200);
       expect(loser.json()).toMatchObject({ id: merged, status: 'merged', mergedInto: survivor, name: 'Acme Trading' });
-      const phoneKey = await store.readStream(matchKeyStream(tenant, 'account', 'phone:+14155550100'));
+      const phoneKey = await store().readStream(matchKeyStream(tenant, 'account', 'phone:+14155550100'));
       expect(phoneKey.at(-1)!.data).toMatchObject({ ownerId: survivor, previousOwnerId: merged, reason: 'merged' });
       expect((await send('POST', '/v1/accounts', { name: 'X', phone: '+1 415 555 0100' })).json()).toMatchObject({ existingId: survivor });
     });

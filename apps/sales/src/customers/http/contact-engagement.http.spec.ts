@@ -1,35 +1,25 @@
 import { ContactCaptureEventType, newId, type ContactRecapturedData, type RecordedEvent } from '@crm/contracts';
-import type { InMemoryEventStore } from '@crm/eventstore';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { useSalesApp } from '../../../test/sales-app.fixture';
 import { ContactRecaptureConsumer } from '../application/contact-recapture.consumer';
 
-type Res = { statusCode: number; headers: Record<string, unknown>; json: <T = Record<string, unknown>>() => T };
-
 describe('contact engagement (sales.contact-recaptures, from leads.ContactRecaptured)', () => {
-  const fixture = useSalesApp();
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
-  let consumer: ContactRecaptureConsumer;
   let tenantSeq = 0;
   let tenant: string;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-    consumer = app.get(ContactRecaptureConsumer);
-  });
   beforeEach(() => {
     tenant = `engage-t${++tenantSeq}`;
   });
+  const { app, store, send } = useSalesApp({ headers: () => ({ 'x-tenant-id': tenant }) });
+  let consumer: ContactRecaptureConsumer;
+  beforeAll(() => {
+    consumer = app().get(ContactRecaptureConsumer);
+  });
 
-  const send = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
-    app.inject({ method, url, payload: payload as object, headers: { 'x-tenant-id': tenant } }) as unknown as Promise<Res>;
   const contact = async (email: string) => {
     const res = await send('POST', '/v1/contacts', { name: 'Ann', email });
     expect(res.statusCode).toBe(201);
     return res.json<{ id: string }>().id;
   };
-  const engagements = async (contactId: string) => (await store.readStream(`contact-${contactId}`)).filter((e) => e.type === 'sales.ContactEngaged');
+  const engagements = async (contactId: string) => (await store().readStream(`contact-${contactId}`)).filter((e) => e.type === 'sales.ContactEngaged');
   let position = 0n;
   const recaptured = (contactId: string, data: Partial<ContactRecapturedData> = {}): RecordedEvent => {
     const captureId = newId();
@@ -102,10 +92,10 @@ describe('contact engagement (sales.contact-recaptures, from leads.ContactRecapt
 
   it('skips a capture naming a contact it does not know (or another tenant’s): nothing appended', async () => {
     const id = await contact('dee@example.cn');
-    const total = (await store.readAll()).length;
+    const total = (await store().readAll()).length;
     await consumer.handle(recaptured('0190ffff-0000-7000-8000-00000000abcd'));
     await consumer.handle({ ...recaptured(id), metadata: { tenantId: 'someone-else', correlationId: 'c' } });
-    expect((await store.readAll()).length).toBe(total);
+    expect((await store().readAll()).length).toBe(total);
   });
 
   it('rejects a payload that breaks the contract (retried, then dead-lettered by the port)', async () => {

@@ -1,40 +1,25 @@
-import type { InMemoryEventStore } from '@crm/eventstore';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { expectProblem } from '@crm/testing';
 import { useSalesApp } from '../../../test/sales-app.fixture';
 import { matchKeyStream } from '../application/match-key-index';
 
-type Res = { statusCode: number; headers: Record<string, unknown>; json: <T = Record<string, unknown>>() => T };
 const UNKNOWN = '0190ffff-0000-7000-8000-00000000abcd';
 
 describe('contacts HTTP API', () => {
-  const fixture = useSalesApp();
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
   let tenantSeq = 0;
   let tenant: string;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-  });
   beforeEach(() => {
     tenant = `con-t${++tenantSeq}`;
   });
+  const { store, send } = useSalesApp({ headers: () => ({ 'x-tenant-id': tenant }) });
 
-  const send = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, payload: payload as object, headers: { 'x-tenant-id': tenant, ...headers } }) as unknown as Promise<Res>;
-  const typesOf = async (id: string) => (await store.readStream(`contact-${id}`)).map((e) => e.type);
-  const total = async () => (await store.readAll()).length;
+  const typesOf = async (id: string) => (await store().readStream(`contact-${id}`)).map((e) => e.type);
+  const total = async () => (await store().readAll()).length;
   const post = async (url: string, body: object, headers: Record<string, string> = {}) => {
     const res = await send('POST', url, body, headers);
     expect(res.statusCode).toBe(201);
     return res.json<{ id: string }>().id;
   };
   const account = (name = 'Acme Co., Ltd.') => post('/v1/accounts', { name });
-  const expectProblem = (res: Res, status: number, code: string) => {
-    expect(res.statusCode).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ status, code });
-  };
 
   describe('POST /v1/contacts', () => {
     it('creates a contact under an account: role, decision maker, normalised phone/e-mail, WeCom and WeChat ids', async () => {
@@ -46,7 +31,7 @@ describe('contacts HTTP API', () => {
       const { id } = res.json<{ id: string }>();
       expect(res.headers.location).toBe(`/v1/contacts/${id}`);
       expect(res.headers.etag).toBe('"0"');
-      expect((await store.readStream(`contact-${id}`))[0]).toMatchObject({
+      expect((await store().readStream(`contact-${id}`))[0]).toMatchObject({
         type: 'sales.ContactCreated',
         data: { contactId: id, name: '王芳', accountId, role: 'decision_maker', decisionMaker: true, phone: '+8613800138000', email: 'wang.fang@acme.com', wecomId: 'wangfang', wechatId: 'wf_1988' },
       });
@@ -131,7 +116,7 @@ describe('contacts HTTP API', () => {
       const res = await send('PATCH', `/v1/contacts/${id}`, { accountId: widgets, decisionMaker: true }, { 'if-match': '"0"' });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ accountId: widgets, decisionMaker: true, revision: 1 });
-      expect((await store.readStream(matchKeyStream(tenant, 'contact', `account-person:${acme}|li lei`))).at(-1)!.type).toBe('sales.MatchKeyReleased');
+      expect((await store().readStream(matchKeyStream(tenant, 'contact', `account-person:${acme}|li lei`))).at(-1)!.type).toBe('sales.MatchKeyReleased');
       expect((await send('POST', '/v1/contacts', { name: 'Li Lei', accountId: widgets })).json()).toMatchObject({ code: 'duplicate_contact', existingId: id });
     });
     it('answers 422 for an unknown account, 409 for a stale If-Match or a duplicate, 404 unknown, 400 invalid; nothing appended', async () => {

@@ -1,20 +1,12 @@
 // Real-looking duplicate cases, Chinese and English, through the API: the second create must be
 // refused as a duplicate of the first (or accepted as a different record). Names and numbers are
 // made up; their formats are the real ones.
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { useSalesApp } from '../../../test/sales-app.fixture';
 
-type Res = { statusCode: number; json: <T = Record<string, unknown>>() => T };
-
 describe('duplicate matching through the API (@crm/identity)', () => {
-  const fixture = useSalesApp();
-  let app: NestFastifyApplication;
+  const { post: request } = useSalesApp();
   let seq = 0;
-  beforeAll(() => {
-    app = fixture.app();
-  });
-  const post = (tenant: string, url: string, payload: object) =>
-    app.inject({ method: 'POST', url, payload, headers: { 'x-tenant-id': tenant } }) as unknown as Promise<Res>;
+  const post = (tenant: string, url: string, payload: object) => request(url, payload, { 'x-tenant-id': tenant });
 
   const accounts: [string, object, object, string | null][] = [
     ['legal form (Chinese)', { name: '北京字节跳动科技有限公司' }, { name: '北京字节跳动科技 ' }, 'company_name'],

@@ -1,31 +1,15 @@
 import { accountStream, contactStream, newId, opportunityStream, SalesCustomerEventType as C, SalesPipelineEventType as P } from '@crm/contracts';
-import type { InMemoryEventStore } from '@crm/eventstore';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { expectProblem } from '@crm/testing';
 import { useSalesApp } from '../../../test/sales-app.fixture';
 
-type Res = { statusCode: number; headers: Record<string, unknown>; json: <T = unknown>() => T };
-
 describe('contracts HTTP API', () => {
-  const fixture = useSalesApp();
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-  });
+  const { store, send } = useSalesApp();
 
   const at = '2026-11-01T08:00:00.000Z';
-  const send = (method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, payload: payload as object, headers }) as unknown as Promise<Res>;
-  const eventsOf = (id: string) => store.readStream(`contract-${id}`);
-  const countAll = async () => (await store.readAll()).length;
-  const expectProblem = (res: Res, status: number, code: string) => {
-    expect(res.statusCode).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ status, code, type: `urn:crm:problem:${code}` });
-  };
+  const eventsOf = (id: string) => store().readStream(`contract-${id}`);
+  const countAll = async () => (await store().readAll()).length;
   const seed = (stream: string, type: string, data: object, tenantId = 'default') =>
-    store.appendToStream(stream, [{ type, data, metadata: { tenantId, correlationId: 'seed' } }]);
+    store().appendToStream(stream, [{ type, data, metadata: { tenantId, correlationId: 'seed' } }]);
 
   /** An account (renamed once), a contact, and an opportunity naming that contact — written as the customers and pipeline features would. */
   const customer = async (tenantId = 'default') => {
@@ -92,7 +76,7 @@ describe('contracts HTTP API', () => {
         installments: [{ sequence: 1, dueDate: '2026-12-01', amountMinor: 36_160 }],
         startDate: '2026-12-01', endDate: '2027-11-30', draftedAt: '2026-11-02T09:00:00.000Z',
       });
-      expect(await store.readStream('contractnumbers-tenant-q-2026')).toMatchObject([{ type: 'sales.ContractNumberAllocated', data: { contractId: id, sequence: 1 } }]);
+      expect(await store().readStream('contractnumbers-tenant-q-2026')).toMatchObject([{ type: 'sales.ContractNumberAllocated', data: { contractId: id, sequence: 1 } }]);
     });
 
     it('refuses a quote that is not accepted (422) and an unknown one, taking no number', async () => {

@@ -1,29 +1,18 @@
 import { DEFAULT_SALES_SETTINGS, salesSettingsStream, SalesPipelineEventType, type SalesSettings } from '@crm/contracts';
-import type { InMemoryEventStore } from '@crm/eventstore';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { expectProblem, type InjectedResponse } from '@crm/testing';
 import { useSalesApp } from '../../../test/sales-app.fixture';
 
-type Res = { statusCode: number; headers: Record<string, unknown>; json: <T = unknown>() => T };
-
 describe('quotes HTTP API', () => {
-  const fixture = useSalesApp();
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-  });
+  const { store, send } = useSalesApp();
 
   const opportunityId = '0190dddd-0000-7000-8000-000000000001';
   const accountId = '0190eeee-0000-7000-8000-000000000001';
   const manager = { 'x-actor-id': 'mgr-1', 'x-actor-roles': 'sales_manager' };
   const director = { 'x-actor-id': 'dir-1', 'x-actor-roles': 'sales_director' };
 
-  const send = (method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, payload: payload as object, headers }) as unknown as Promise<Res>;
-  const eventsOf = (id: string) => store.readStream(`quote-${id}`);
+  const eventsOf = (id: string) => store().readStream(`quote-${id}`);
   const typesOf = async (id: string) => (await eventsOf(id)).map((e) => e.type);
-  const countAll = async () => (await store.readAll()).length;
+  const countAll = async () => (await store().readAll()).length;
   /** 3 × 100.00 at a discount and 1 × 50.00 onboarding. */
   const quoteBody = (discountBps = 1000, unitPriceMinor = 10_000) => ({
     opportunityId,
@@ -38,20 +27,15 @@ describe('quotes HTTP API', () => {
     expect(res.statusCode).toBe(201);
     return res.json<{ id: string }>().id;
   };
-  const expectProblem = (res: Res, status: number, code: string) => {
-    expect(res.statusCode).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ status, code, type: `urn:crm:problem:${code}` });
-  };
   const seedSettings = (tenantId: string, settings: Partial<SalesSettings>) =>
-    store.appendToStream(salesSettingsStream(tenantId), [{
+    store().appendToStream(salesSettingsStream(tenantId), [{
       type: SalesPipelineEventType.SalesSettingsChanged,
       data: { ...DEFAULT_SALES_SETTINGS, ...settings, version: 1, changedAt: '2026-11-01T00:00:00.000Z' },
       metadata: { tenantId, correlationId: 'seed' },
     }]);
   /** Each `then` request must succeed; returns the last response. */
   const steps = async (id: string, ...calls: [string, object?, Record<string, string>?][]) => {
-    let last: Res | undefined;
+    let last: InjectedResponse | undefined;
     for (const [action, body, headers] of calls) {
       last = await send('POST', `/v1/quotes/${id}/${action}`, body ?? {}, headers ?? {});
       expect([action, last.statusCode]).toEqual([action, 200]);

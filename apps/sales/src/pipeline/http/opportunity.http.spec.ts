@@ -1,30 +1,14 @@
-import type { InMemoryEventStore } from '@crm/eventstore';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { expectProblem } from '@crm/testing';
 import { useSalesApp } from '../../../test/sales-app.fixture';
 
-type Res = { statusCode: number; headers: Record<string, unknown>; json: <T = unknown>() => T };
 const DAY = 86_400_000;
 
 describe('opportunities HTTP API', () => {
-  const fixture = useSalesApp();
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-  });
-
   const tenantId = 'acme';
-  const send = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, payload: payload as object, headers: { 'x-tenant-id': tenantId, 'x-actor-id': 'rep-1', ...headers } }) as unknown as Promise<Res>;
-  const eventsOf = (id: string) => store.readStream(`opportunity-${id}`);
+  const { store, send, clock } = useSalesApp({ headers: { 'x-tenant-id': tenantId, 'x-actor-id': 'rep-1' } });
+  const eventsOf = (id: string) => store().readStream(`opportunity-${id}`);
   const typesOf = async (id: string) => (await eventsOf(id)).map((e) => e.type);
-  const count = async () => (await store.readAll()).length;
-  const expectProblem = (res: Res, status: number, code: string) => {
-    expect(res.statusCode).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ status, code });
-  };
+  const count = async () => (await store().readAll()).length;
   const accountId = '0190dddd-0000-7000-8000-000000000001';
   const unknownId = '0190cccc-0000-7000-8000-00000000ffff';
   const erp = { name: 'ERP rollout', accountId, amount: { amountMinor: 50_000_000, currency: 'CNY' }, expectedCloseDate: '2026-12-31' };
@@ -45,7 +29,7 @@ describe('opportunities HTTP API', () => {
       expect(res.headers.etag).toBe('"0"');
       expect(await eventsOf(id)).toMatchObject([{
         type: 'sales.OpportunityCreated',
-        data: { opportunityId: id, ...erp, pipelineId: 'default', stageId: 'initial_contact', probability: 10, ownerId: 'rep-1', createdAt: fixture.clock.now().toISOString() },
+        data: { opportunityId: id, ...erp, pipelineId: 'default', stageId: 'initial_contact', probability: 10, ownerId: 'rep-1', createdAt: clock.now().toISOString() },
         metadata: { tenantId, actor: 'rep-1' },
       }]);
     });
@@ -93,11 +77,11 @@ describe('opportunities HTTP API', () => {
 
   describe('GET /v1/opportunities/{id}', () => {
     it('serves the stage history with entered/left timestamps and exact days in the current stage, with the ETag', async () => {
-      const t0 = fixture.clock.now();
+      const t0 = clock.now();
       const id = await create();
-      fixture.clock.advance(2 * DAY + 5_000);
+      clock.advance(2 * DAY + 5_000);
       await moveTo(id, 'negotiation');
-      fixture.clock.advance(3 * DAY + 7_000);
+      clock.advance(3 * DAY + 7_000);
       const res = await send('GET', `/v1/opportunities/${id}`);
       expect(res.statusCode).toBe(200);
       expect(res.headers.etag).toBe('"1"');
@@ -155,9 +139,9 @@ describe('opportunities HTTP API', () => {
   describe('POST /v1/opportunities/{id}/stage', () => {
     it('moves forwards and backwards, each recorded with direction, probability and the exact time in the previous stage', async () => {
       const id = await create();
-      fixture.clock.advance(1_000);
+      clock.advance(1_000);
       expect((await moveTo(id, 'negotiation')).json()).toMatchObject({ stageId: 'negotiation', probability: 75, revision: 1 });
-      fixture.clock.advance(2_500);
+      clock.advance(2_500);
       expect((await moveTo(id, 'needs_analysis')).json()).toMatchObject({ stageId: 'needs_analysis', probability: 25, revision: 2 });
       const [, forward, backward] = await eventsOf(id);
       expect(forward.data).toMatchObject({ fromStageId: 'initial_contact', toStageId: 'negotiation', direction: 'forward', probability: 75, msInPreviousStage: 1_000, changedBy: 'rep-1' });

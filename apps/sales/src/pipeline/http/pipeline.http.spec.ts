@@ -1,30 +1,16 @@
 import { DEFAULT_PIPELINE_STAGES, DEFAULT_SALES_SETTINGS, idFromKey } from '@crm/contracts';
-import type { InMemoryEventStore } from '@crm/eventstore';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { expectProblem, type HttpMethod } from '@crm/testing';
 import { useSalesApp } from '../../../test/sales-app.fixture';
 
-type Res = { statusCode: number; headers: Record<string, unknown>; json: <T = unknown>() => T };
-
 describe('pipelines, sales settings, teams and targets HTTP API', () => {
-  const fixture = useSalesApp();
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-  });
+  const { store, send: request } = useSalesApp({ headers: { 'x-actor-id': 'admin-1' } });
 
   let tenantNo = 0;
   /** A fresh tenant per test: pipelines and settings are per tenant. */
   const tenant = () => `t-pipe-${++tenantNo}`;
-  const send = (tenantId: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, payload: payload as object, headers: { 'x-tenant-id': tenantId, 'x-actor-id': 'admin-1', ...headers } }) as unknown as Promise<Res>;
-  const expectProblem = (res: Res, status: number, code: string) => {
-    expect(res.statusCode).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ status, code });
-  };
-  const count = async () => (await store.readAll()).length;
+  const send = (tenantId: string, method: HttpMethod, url: string, payload?: unknown, headers: Record<string, string> = {}) =>
+    request(method, url, payload, { 'x-tenant-id': tenantId, ...headers });
+  const count = async () => (await store().readAll()).length;
   const smb = { name: 'SMB', stages: [{ stageId: 'qualify', name: 'Qualify', probability: 20 }, { stageId: 'demo', name: 'Demo', probability: 60 }] };
 
   describe('pipelines', () => {
@@ -41,7 +27,7 @@ describe('pipelines, sales settings, teams and targets HTTP API', () => {
       expect(res.statusCode).toBe(200);
       expect(res.headers.etag).toBe('"0"');
       expect(res.json()).toEqual({ pipelineId: 'smb', ...smb, builtIn: false, revision: 0 });
-      expect(await store.readStream(`pipeline-${t}-smb`)).toMatchObject([{ type: 'sales.PipelineDefined', data: { pipelineId: 'smb', ...smb }, metadata: { tenantId: t, actor: 'admin-1' } }]);
+      expect(await store().readStream(`pipeline-${t}-smb`)).toMatchObject([{ type: 'sales.PipelineDefined', data: { pipelineId: 'smb', ...smb }, metadata: { tenantId: t, actor: 'admin-1' } }]);
       expect((await send(t, 'GET', '/v1/pipelines/smb')).json()).toMatchObject({ pipelineId: 'smb', builtIn: false, revision: 0 });
       const list = (await send(t, 'GET', '/v1/pipelines')).json<{ pipelines: { pipelineId: string }[] }>();
       expect(list.pipelines.map((p) => p.pipelineId)).toEqual(['default', 'smb']);
@@ -70,7 +56,7 @@ describe('pipelines, sales settings, teams and targets HTTP API', () => {
       expect((await send(t, 'PUT', '/v1/pipelines/smb', renamed, { 'if-match': '"0"', 'idempotency-key': 'p-1' })).json()).toMatchObject({ revision: 1 });
       expect((await send(t, 'PUT', '/v1/pipelines/smb', renamed, { 'if-match': '"0"', 'idempotency-key': 'p-1' })).json()).toMatchObject({ revision: 1 });
       expectProblem(await send(t, 'PUT', '/v1/pipelines/smb', { ...smb, name: 'Again' }, { 'if-match': '"0"' }), 409, 'concurrency_conflict');
-      expect(await store.readStream(`pipeline-${t}-smb`)).toHaveLength(2);
+      expect(await store().readStream(`pipeline-${t}-smb`)).toHaveLength(2);
     });
 
     it('422 for a stage id used twice', async () =>
@@ -115,7 +101,7 @@ describe('pipelines, sales settings, teams and targets HTTP API', () => {
       const second = await send(t, 'PUT', '/v1/sales-settings', { ...custom, defaultCurrency: 'USD' }, { 'if-match': '"0"' });
       expect(second.json()).toMatchObject({ version: 2, defaultCurrency: 'USD' });
       expectProblem(await send(t, 'PUT', '/v1/sales-settings', { ...custom, defaultTaxRateBps: 0 }, { 'if-match': '"0"' }), 409, 'concurrency_conflict');
-      expect(await store.readStream(`salessettings-${t}`)).toMatchObject([
+      expect(await store().readStream(`salessettings-${t}`)).toMatchObject([
         { type: 'sales.SalesSettingsChanged', data: { version: 1, changedBy: 'admin-1' } },
         { type: 'sales.SalesSettingsChanged', data: { version: 2 } },
       ]);
@@ -158,7 +144,7 @@ describe('pipelines, sales settings, teams and targets HTTP API', () => {
       expect(res.json()).toEqual({ teamId: 'east', ...east, revision: 0 });
       expect((await send(t, 'PUT', '/v1/sales-teams/east', east)).json()).toMatchObject({ revision: 0 });
       expect((await send(t, 'GET', '/v1/sales-teams/east')).json()).toEqual({ teamId: 'east', ...east, revision: 0 });
-      expect(await store.readStream(`salesteam-${t}-east`)).toMatchObject([{ type: 'sales.SalesTeamDefined', data: { teamId: 'east', ...east } }]);
+      expect(await store().readStream(`salesteam-${t}-east`)).toMatchObject([{ type: 'sales.SalesTeamDefined', data: { teamId: 'east', ...east } }]);
     });
     it('stale If-Match 409, retry with the same key appends nothing, 404 unknown, 422 duplicate member, 400 bad input', async () => {
       const t = tenant();
@@ -166,7 +152,7 @@ describe('pipelines, sales settings, teams and targets HTTP API', () => {
       await send(t, 'PUT', '/v1/sales-teams/east', { ...east, managerId: 'mgr-2' }, { 'idempotency-key': 'team-1', 'if-match': '"0"' });
       expect((await send(t, 'PUT', '/v1/sales-teams/east', { ...east, managerId: 'mgr-2' }, { 'idempotency-key': 'team-1', 'if-match': '"0"' })).statusCode).toBe(200);
       expectProblem(await send(t, 'PUT', '/v1/sales-teams/east', { ...east, managerId: 'mgr-3' }, { 'if-match': '"0"' }), 409, 'concurrency_conflict');
-      expect(await store.readStream(`salesteam-${t}-east`)).toHaveLength(2);
+      expect(await store().readStream(`salesteam-${t}-east`)).toHaveLength(2);
       expectProblem(await send(t, 'GET', '/v1/sales-teams/west'), 404, 'team_not_found');
       expectProblem(await send(t, 'PUT', '/v1/sales-teams/west', { ...east, memberIds: ['rep-1', 'rep-1'] }), 422, 'duplicate_team_member');
       const before = await count();
@@ -187,7 +173,7 @@ describe('pipelines, sales settings, teams and targets HTTP API', () => {
       const got = await send(t, 'GET', `/v1/sales-targets/${targetId}`);
       expect(got.headers.etag).toBe('"1"');
       expect(got.json()).toMatchObject({ targetId, target: { amountMinor: 120_000_000 } });
-      expect((await store.readStream(`salestarget-${targetId}`)).map((e) => e.type)).toEqual(['sales.SalesTargetSet', 'sales.SalesTargetSet']);
+      expect((await store().readStream(`salestarget-${targetId}`)).map((e) => e.type)).toEqual(['sales.SalesTargetSet', 'sales.SalesTargetSet']);
     });
     it('same amount appends nothing; retry with the same key appends nothing; stale If-Match 409', async () => {
       const t = tenant();
@@ -196,7 +182,7 @@ describe('pipelines, sales settings, teams and targets HTTP API', () => {
       await send(t, 'PUT', '/v1/sales-targets', q4, { 'idempotency-key': 'tg-1' });
       await send(t, 'PUT', '/v1/sales-targets', q4);
       expectProblem(await send(t, 'PUT', '/v1/sales-targets', { ...q4, target: { amountMinor: 1, currency: 'CNY' } }, { 'if-match': '"5"' }), 409, 'concurrency_conflict');
-      expect(await store.readStream(`salestarget-${targetId}`)).toHaveLength(1);
+      expect(await store().readStream(`salestarget-${targetId}`)).toHaveLength(1);
     });
     it('404 for an unknown or another tenant’s target', async () => {
       const t = tenant();

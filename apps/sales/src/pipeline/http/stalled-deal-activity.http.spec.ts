@@ -1,10 +1,7 @@
-import type { InMemoryEventStore } from '@crm/eventstore';
 import { eventually } from '@crm/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { useSalesApp } from '../../../test/sales-app.fixture';
 import { stalledTimerId } from '../application/stalled-deal.service';
 
-type Res = { statusCode: number; json: <T = unknown>() => T };
 const DAY = 86_400_000;
 
 /**
@@ -13,21 +10,13 @@ const DAY = 86_400_000;
  * opportunity, and the fixture's ManualClock and scheduler fire the stalled timers.
  */
 describe('stalled deals and activities (background consumer + durable timers)', () => {
-  const fixture = useSalesApp({ sales: { background: true } });
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-  });
-
   const tenantId = 'acme-worked';
-  const send = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
-    app.inject({ method, url, payload: payload as object, headers: { 'x-tenant-id': tenantId, 'x-actor-id': 'rep-1' } }) as unknown as Promise<Res>;
+  const fixture = useSalesApp({ sales: { background: true }, headers: { 'x-tenant-id': tenantId, 'x-actor-id': 'rep-1' } });
+  const { store, send } = fixture;
   const drain = async () => {
     while ((await fixture.scheduler().runOnce()) > 0);
   };
-  const eventsOf = async (id: string, type: string) => (await store.readStream(`opportunity-${id}`)).filter((e) => e.type === type);
+  const eventsOf = async (id: string, type: string) => (await store().readStream(`opportunity-${id}`)).filter((e) => e.type === type);
   /** Waits until the background consumer has recorded `count` activities on the opportunity. */
   const recorded = (id: string, count: number) =>
     eventually(async () => ((await eventsOf(id, 'sales.OpportunityActivityRecorded')).length === count ? true : undefined));

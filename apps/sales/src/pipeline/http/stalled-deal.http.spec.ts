@@ -1,31 +1,20 @@
 import { Scheduler } from '@crm/scheduler';
-import type { InMemoryEventStore } from '@crm/eventstore';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { useSalesApp } from '../../../test/sales-app.fixture';
 import { STALLED_DEAL_CHECK, StalledDealService, stalledTimerId } from '../application/stalled-deal.service';
 
-type Res = { statusCode: number; headers: Record<string, unknown>; json: <T = unknown>() => T };
 const DAY = 86_400_000;
 
 /** The stalled-deal rule end to end: HTTP commands arm durable timers; the fixture's ManualClock and scheduler fire them. */
 describe('stalled deals (durable timers)', () => {
-  const fixture = useSalesApp();
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-  });
-
   const tenantId = 'acme-stalled';
-  const send = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, payload: payload as object, headers: { 'x-tenant-id': tenantId, 'x-actor-id': 'rep-1', ...headers } }) as unknown as Promise<Res>;
+  const fixture = useSalesApp({ headers: { 'x-tenant-id': tenantId, 'x-actor-id': 'rep-1' } });
+  const { store, send } = fixture;
   const erp = { name: 'ERP rollout', accountId: '0190dddd-0000-7000-8000-000000000001', amount: { amountMinor: 50_000_000, currency: 'CNY' }, expectedCloseDate: '2026-12-31' };
   /** Fires every due timer (a runOnce claims at most the runner's free slots). */
   const drain = async (scheduler = fixture.scheduler()) => {
     while ((await scheduler.runOnce()) > 0);
   };
-  const stalledOf = async (id: string) => (await store.readStream(`opportunity-${id}`)).filter((e) => e.type === 'sales.OpportunityStalled');
+  const stalledOf = async (id: string) => (await store().readStream(`opportunity-${id}`)).filter((e) => e.type === 'sales.OpportunityStalled');
   const inNegotiation = async (extra: object = {}) => {
     const res = await send('POST', '/v1/opportunities', { ...erp, stageId: 'negotiation', ...extra });
     expect(res.statusCode).toBe(201);
@@ -136,7 +125,7 @@ describe('stalled deals (durable timers)', () => {
   it('restart safety: a fresh Scheduler over the same timer store fires it exactly once; a duplicated firing appends nothing', async () => {
     const { id } = await inNegotiation();
     fixture.clock.advance(10 * DAY);
-    const service = app.get(StalledDealService);
+    const service = fixture.app().get(StalledDealService);
     const fresh = new Scheduler({ store: fixture.timerStore, clock: fixture.clock });
     fresh.on(STALLED_DEAL_CHECK, (t, c) => service.fire(t, c));
     await drain(fresh);

@@ -1,31 +1,15 @@
 import { newId } from '@crm/contracts';
-import type { InMemoryEventStore } from '@crm/eventstore';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { expectProblem } from '@crm/testing';
 import { useSalesApp } from '../../../../test/sales-app.fixture';
 
-type Res = { statusCode: number; headers: Record<string, unknown>; json: <T = unknown>() => T };
-
 describe('activities HTTP API', () => {
-  const fixture = useSalesApp();
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-  });
+  const { store, send, clock } = useSalesApp();
 
-  const send = (method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, payload: payload as object, headers }) as unknown as Promise<Res>;
-  const expectProblem = (res: Res, status: number, code: string) => {
-    expect(res.statusCode).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ status, code });
-  };
-  const eventsOf = (id: string) => store.readStream(`activity-${id}`);
+  const eventsOf = (id: string) => store().readStream(`activity-${id}`);
   /** An account / opportunity of a tenant: the activity check only needs its stream to exist. */
   const seed = async (category: 'account' | 'contact' | 'opportunity', tenantId = 'default') => {
     const id = newId();
-    await store.appendToStream(`${category}-${id}`, [{ type: `sales.${category === 'opportunity' ? 'Opportunity' : category === 'account' ? 'Account' : 'Contact'}Created`, data: { [`${category}Id`]: id }, metadata: { tenantId, correlationId: 'seed' } }]);
+    await store().appendToStream(`${category}-${id}`, [{ type: `sales.${category === 'opportunity' ? 'Opportunity' : category === 'account' ? 'Account' : 'Contact'}Created`, data: { [`${category}Id`]: id }, metadata: { tenantId, correlationId: 'seed' } }]);
     return id;
   };
   let opportunityId: string;
@@ -44,7 +28,7 @@ describe('activities HTTP API', () => {
       expect(res.json()).toEqual({ id, revision: 0 });
       expect(res.headers.location).toBe(`/v1/activities/${id}`);
       expect(res.headers.etag).toBe('"0"');
-      const now = fixture.clock.now().toISOString();
+      const now = clock.now().toISOString();
       expect(await eventsOf(id)).toMatchObject([{
         type: 'sales.ActivityLogged',
         data: { activityId: id, kind: 'call', subject: 'Pricing call with Mr. Wang', about: { opportunityId }, actorId: 'rep-1', occurredAt: now, loggedAt: now },
@@ -80,18 +64,18 @@ describe('activities HTTP API', () => {
       ['an id that is not a UUID', { ...call(), about: { accountId: 'acme' } }],
       ['an unknown field', { ...call(), actorId: 'someone-else' }],
     ])('rejects %s with 400 and appends nothing', async (_, body) => {
-      const before = (await store.readAll()).length;
+      const before = (await store().readAll()).length;
       expectProblem(await send('POST', '/v1/activities', body), 400, 'validation_failed');
-      expect((await store.readAll()).length).toBe(before);
+      expect((await store().readAll()).length).toBe(before);
     });
 
     it('refuses a time in the future (beyond a few minutes of clock skew) with 422', async () => {
-      const soon = new Date(fixture.clock.now().getTime() + 4 * 60_000).toISOString();
+      const soon = new Date(clock.now().getTime() + 4 * 60_000).toISOString();
       expect((await send('POST', '/v1/activities', { ...call(), occurredAt: soon })).statusCode).toBe(201);
-      const before = (await store.readAll()).length;
-      const later = new Date(fixture.clock.now().getTime() + 60 * 60_000).toISOString();
+      const before = (await store().readAll()).length;
+      const later = new Date(clock.now().getTime() + 60 * 60_000).toISOString();
       expectProblem(await send('POST', '/v1/activities', { ...call(), occurredAt: later }), 422, 'occurred_in_future');
-      expect((await store.readAll()).length).toBe(before);
+      expect((await store().readAll()).length).toBe(before);
     });
 
     it('refuses an account, contact or opportunity that does not exist, or is another tenant’s, with 422', async () => {
@@ -110,7 +94,7 @@ describe('activities HTTP API', () => {
       expect(res.headers.etag).toBe('"0"');
       expect(res.json()).toEqual({
         id, revision: 0, kind: 'email', subject: 'Pricing call with Mr. Wang', body: 'Sent the price list', about: { opportunityId }, actorId: 'rep-7',
-        occurredAt: fixture.clock.now().toISOString(), loggedAt: fixture.clock.now().toISOString(),
+        occurredAt: clock.now().toISOString(), loggedAt: clock.now().toISOString(),
       });
     });
 

@@ -1,28 +1,16 @@
 import { Scheduler, timerIdempotencyKey } from '@crm/scheduler';
-import type { InMemoryEventStore } from '@crm/eventstore';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { useSalesApp } from '../../../../test/sales-app.fixture';
 import { TASK_DUE, TaskCommandsService } from '../application/task-commands.service';
 import { registerTaskTimers } from '../application/task.timers';
-
-type Res = { statusCode: number; headers: Record<string, unknown>; json: <T = unknown>() => T };
 
 const HOUR = 3_600_000;
 
 /** Reminder and due timers of tasks on the durable scheduler, driven by the fixture's ManualClock. */
 describe('task timers', () => {
   const fixture = useSalesApp();
-  const { clock, timerStore } = fixture;
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-  });
+  const { app, store, send, clock, timerStore } = fixture;
 
-  const send = (method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, payload: payload as object, headers }) as unknown as Promise<Res>;
-  const typesOf = async (id: string) => (await store.readStream(`task-${id}`)).map((e) => e.type);
+  const typesOf = async (id: string) => (await store().readStream(`task-${id}`)).map((e) => e.type);
   const at = (h: number) => new Date(clock.now().getTime() + h * HOUR).toISOString();
   /** Fires every due timer (a runOnce claims at most the runner's free slots). */
   const fireDue = async (scheduler: Scheduler = fixture.scheduler()) => {
@@ -50,13 +38,13 @@ describe('task timers', () => {
 
     await until(remindAt);
     expect(await typesOf(id)).toEqual(['sales.TaskCreated', 'sales.TaskReminderDue']);
-    const [, reminded] = await store.readStream(`task-${id}`);
+    const [, reminded] = await store().readStream(`task-${id}`);
     expect(reminded).toMatchObject({ data: { taskId: id, assigneeId: 'rep-1', title: 'Call Mr. Wang', dueAt, remindedAt: remindAt }, metadata: { actor: 'system' } });
     expect(await get(id)).toMatchObject({ reminded: true, overdue: false });
 
     await until(dueAt);
     expect(await typesOf(id)).toEqual(['sales.TaskCreated', 'sales.TaskReminderDue', 'sales.TaskOverdue']);
-    expect((await store.readStream(`task-${id}`))[2].data).toEqual({ taskId: id, assigneeId: 'rep-1', dueAt, detectedAt: dueAt });
+    expect((await store().readStream(`task-${id}`))[2].data).toEqual({ taskId: id, assigneeId: 'rep-1', dueAt, detectedAt: dueAt });
     expect(await get(id)).toMatchObject({ reminded: true, overdue: true });
     expect(await timerStore.get({ tenantId: 'default', id: `task-${id}:due` })).toMatchObject({ status: 'fired' });
 
@@ -123,11 +111,11 @@ describe('task timers', () => {
     const claimed = await timerStore.claimDue(clock.now(), 100, leaseMs, 'crashed-runner', [TASK_DUE]);
     const mine = claimed.find((t) => t.id === `task-${id}:due`)!;
     // The crashed runner's handler ran to the end, but the timer was never completed.
-    await app.get(TaskCommandsService).due(mine.tenantId, mine.payload, timerIdempotencyKey(mine));
+    await app().get(TaskCommandsService).due(mine.tenantId, mine.payload, timerIdempotencyKey(mine));
     expect(await typesOf(id)).toEqual(['sales.TaskCreated', 'sales.TaskOverdue']);
 
     clock.advance(leaseMs + 1);
-    const next = registerTaskTimers(new Scheduler({ store: timerStore, clock }), app.get(TaskCommandsService));
+    const next = registerTaskTimers(new Scheduler({ store: timerStore, clock }), app().get(TaskCommandsService));
     expect(await fireDue(next)).toBeGreaterThanOrEqual(1);
     expect(await typesOf(id)).toEqual(['sales.TaskCreated', 'sales.TaskOverdue']);
     expect(await timerStore.get({ tenantId: 'default', id: `task-${id}:due` })).toMatchObject({ status: 'fired', attempts: 2 });
@@ -137,12 +125,12 @@ describe('task timers', () => {
     const id = await create({ title: 'Survives restarts', dueAt: at(2), remindAt: at(1) });
     await until(at(2));
     expect(await typesOf(id)).toEqual(['sales.TaskCreated', 'sales.TaskReminderDue', 'sales.TaskOverdue']);
-    const before = (await store.readAll()).length;
+    const before = (await store().readAll()).length;
 
-    const restarted = registerTaskTimers(new Scheduler({ store: timerStore, clock }), app.get(TaskCommandsService));
+    const restarted = registerTaskTimers(new Scheduler({ store: timerStore, clock }), app().get(TaskCommandsService));
     expect(await fireDue(restarted)).toBe(0);
     clock.advance(48 * HOUR);
     expect(await fireDue(restarted)).toBe(0);
-    expect((await store.readAll()).length).toBe(before);
+    expect((await store().readAll()).length).toBe(before);
   });
 });

@@ -1,32 +1,16 @@
 import { newId } from '@crm/contracts';
-import type { InMemoryEventStore } from '@crm/eventstore';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { expectProblem } from '@crm/testing';
 import { useSalesApp } from '../../../../test/sales-app.fixture';
-
-type Res = { statusCode: number; headers: Record<string, unknown>; json: <T = unknown>() => T };
 
 const HOUR = 3_600_000;
 
 describe('tasks HTTP API', () => {
-  const fixture = useSalesApp();
-  let app: NestFastifyApplication;
-  let store: InMemoryEventStore;
-  beforeAll(() => {
-    app = fixture.app();
-    store = fixture.store();
-  });
+  const { store, send, clock, timerStore } = useSalesApp();
 
-  const send = (method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, payload: payload as object, headers }) as unknown as Promise<Res>;
-  const expectProblem = (res: Res, status: number, code: string) => {
-    expect(res.statusCode).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ status, code });
-  };
-  const eventsOf = (id: string) => store.readStream(`task-${id}`);
+  const eventsOf = (id: string) => store().readStream(`task-${id}`);
   const typesOf = async (id: string) => (await eventsOf(id)).map((e) => e.type);
-  const inHours = (h: number) => new Date(fixture.clock.now().getTime() + h * HOUR).toISOString();
-  const timer = (taskId: string, which: 'reminder' | 'due', tenantId = 'default') => fixture.timerStore.get({ tenantId, id: `task-${taskId}:${which}` });
+  const inHours = (h: number) => new Date(clock.now().getTime() + h * HOUR).toISOString();
+  const timer = (taskId: string, which: 'reminder' | 'due', tenantId = 'default') => timerStore.get({ tenantId, id: `task-${taskId}:${which}` });
   const proposal = () => ({ title: 'Send the proposal', dueAt: inHours(48), remindAt: inHours(47) });
   const create = async (body: object = proposal(), headers: Record<string, string> = {}) => {
     const res = await send('POST', '/v1/tasks', body, headers);
@@ -34,9 +18,9 @@ describe('tasks HTTP API', () => {
     return res.json<{ id: string }>().id;
   };
   const nothingAppended = async (act: () => Promise<unknown>) => {
-    const before = (await store.readAll()).length;
+    const before = (await store().readAll()).length;
     await act();
-    expect((await store.readAll()).length).toBe(before);
+    expect((await store().readAll()).length).toBe(before);
   };
 
   describe('POST /v1/tasks', () => {
@@ -59,7 +43,7 @@ describe('tasks HTTP API', () => {
 
     it('assigns to someone else, about an opportunity, without a reminder (no reminder timer)', async () => {
       const opportunityId = newId();
-      await store.appendToStream(`opportunity-${opportunityId}`, [{ type: 'sales.OpportunityCreated', data: { opportunityId }, metadata: { tenantId: 'default', correlationId: 'seed' } }]);
+      await store().appendToStream(`opportunity-${opportunityId}`, [{ type: 'sales.OpportunityCreated', data: { opportunityId }, metadata: { tenantId: 'default', correlationId: 'seed' } }]);
       const id = await create({ title: 'Call back', assigneeId: 'rep-2', about: { opportunityId }, dueAt: '2026-11-03T10:00:00+08:00' }, { 'x-actor-id': 'manager-1' });
       expect((await eventsOf(id))[0].data).toMatchObject({ assigneeId: 'rep-2', about: { opportunityId }, dueAt: '2026-11-03T02:00:00.000Z', createdBy: 'manager-1' });
       expect((await eventsOf(id))[0].data).not.toHaveProperty('remindAt');
@@ -101,7 +85,7 @@ describe('tasks HTTP API', () => {
       expect(res.headers.etag).toBe('"1"');
       expect(res.json()).toEqual({
         id, status: 'open', revision: 1, title: 'Send the proposal', assigneeId: 'rep-3', dueAt: body.dueAt, remindAt: body.remindAt,
-        reminded: false, overdue: false, origin: { kind: 'manual' }, createdBy: 'rep-1', createdAt: fixture.clock.now().toISOString(),
+        reminded: false, overdue: false, origin: { kind: 'manual' }, createdBy: 'rep-1', createdAt: clock.now().toISOString(),
       });
     });
 
