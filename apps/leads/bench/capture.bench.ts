@@ -349,17 +349,31 @@ const instrument = (app: NestFastifyApplication) => {
   const pool = app.get<Pool>(PG_POOL) as unknown as { query: QueryFn; connect: QueryFn };
   // The capture controller's instance (the import module has its own).
   const service = app.select(LeadModule).get(LeadCommandsService, { strict: true });
-  const originals = { read: store.readStream, append: store.appendToStream, query: pool.query, connect: pool.connect, capture: service.capture };
+  const originals = {
+    read: store.readStream, reads: store.readStreams, append: store.appendToStream, appends: store.appendToStreams,
+    query: pool.query, connect: pool.connect, capture: service.capture,
+  };
 
   store.readStream = (...args) => {
     const t = als.getStore();
     if (t) t.reads++;
     return timed(t?.readSpans, () => originals.read.apply(store, args));
   };
+  // A multi-stream read or append is one call (one round trip) however many streams it covers.
+  store.readStreams = (...args) => {
+    const t = als.getStore();
+    if (t) t.reads++;
+    return timed(t?.readSpans, () => originals.reads.apply(store, args));
+  };
   store.appendToStream = (...args) => {
     const t = als.getStore();
     if (t) t.appends++;
     return timed(t?.appendSpans, () => originals.append.apply(store, args));
+  };
+  store.appendToStreams = (...args) => {
+    const t = als.getStore();
+    if (t) t.appends++;
+    return timed(t?.appendSpans, () => originals.appends.apply(store, args));
   };
   pool.query = (...args) => {
     const t = als.getStore();
@@ -393,7 +407,7 @@ const instrument = (app: NestFastifyApplication) => {
     return als.run(trace, () => originals.capture.call(service, ctx, body).finally(() => (trace.serviceMs = performance.now() - started)));
   };
   const restore = () => {
-    Object.assign(store, { readStream: originals.read, appendToStream: originals.append });
+    Object.assign(store, { readStream: originals.read, readStreams: originals.reads, appendToStream: originals.append, appendToStreams: originals.appends });
     Object.assign(pool, { query: originals.query, connect: originals.connect });
     service.capture = originals.capture;
   };
@@ -446,7 +460,7 @@ const anatomy = async (app: NestFastifyApplication, target: Target, connections:
   const service = avg((t) => t.serviceMs);
   const inQueries = avg((t) => covered(t.querySpans));
   out(`  leads, ${connections} connection(s), ${traces.length} captures: per capture ${avg((t) => t.reads).toFixed(1)} stream reads + ${avg((t) => t.appends).toFixed(1)} appends ` +
-    `= ${avg((t) => t.queries).toFixed(1)} round trips on the request path (+ ${avg((t) => t.notifies).toFixed(1)} NOTIFY after commits, off the path)`);
+    `(a multi-stream read or append counts once) = ${avg((t) => t.queries).toFixed(1)} round trips on the request path (+ ${avg((t) => t.notifies).toFixed(1)} NOTIFY after commits, off the path)`);
   out(`    mean latency ${total.toFixed(2)} ms = HTTP, validation, Nest ${(total - service).toFixed(2)} ms + capture service ${service.toFixed(2)} ms`);
   out(`    in the service: awaiting PostgreSQL ${inQueries.toFixed(2)} ms (waiting for a pooled connection ${avg((t) => t.waitMs).toFixed(2)} ms summed over queries), ` +
     `JS between queries ${(service - inQueries).toFixed(2)} ms; reads ${avg((t) => covered(t.readSpans)).toFixed(2)} ms, appends ${avg((t) => covered(t.appendSpans)).toFixed(2)} ms ` +

@@ -257,6 +257,173 @@ export const eventStoreContract = (
       });
     });
 
+    describe('appending to several streams at once', () => {
+      it('appends to every stream, each at its own expectation, and returns one result per stream in order', async () => {
+        const [a, b, c, d] = [`order-${uid()}`, `order-${uid()}`, `order-${uid()}`, `order-${uid()}`];
+        await store.appendToStream(b, events(2));
+        await store.appendToStream(c, events(1));
+        const written = [events(2), events(1), events(3), events(1)];
+        const results = await store.appendToStreams([
+          { streamName: a, events: written[0], expectedState: 'no_stream' },
+          { streamName: b, events: written[1], expectedState: 1 },
+          { streamName: c, events: written[2], expectedState: 'stream_exists' },
+          { streamName: d, events: written[3] },
+        ]);
+        expect(results.map((r) => r.nextExpectedRevision)).toEqual([1, 2, 3, 0]);
+        const [ra, rb, rc, rd] = await Promise.all([a, b, c, d].map((s) => store.readStream(s)));
+        expect(ra.map((e) => e.id)).toEqual(written[0].map((e) => e.id));
+        expect(rb.slice(2).map((e) => e.id)).toEqual(written[1].map((e) => e.id));
+        expect(rc.map((e) => e.revision)).toEqual([0, 1, 2, 3]);
+        expect(rd.map((e) => e.id)).toEqual(written[3].map((e) => e.id));
+        expect(results.map((r) => r.position)).toEqual([ra[1], rb[2], rc[3], rd[0]].map((e) => e.position));
+      });
+
+      it('one expectation that does not hold fails the call, names that stream, and writes nothing anywhere', async () => {
+        const [fresh, existing, stale] = [`order-${uid()}`, `order-${uid()}`, `order-${uid()}`];
+        await store.appendToStream(existing, events(1));
+        await store.appendToStream(stale, events(3));
+        const error = await store
+          .appendToStreams([
+            { streamName: fresh, events: events(1), expectedState: 'no_stream' },
+            { streamName: existing, events: events(2), expectedState: 0 },
+            { streamName: stale, events: events(1), expectedState: 1 },
+          ])
+          .then(() => undefined, (e: unknown) => e);
+        expect(error).toBeInstanceOf(WrongExpectedVersionError);
+        expect(error).toMatchObject({ streamName: stale, expected: 1, actual: 2 });
+        expect(await store.readStream(fresh)).toEqual([]);
+        expect(await store.readStream(existing)).toHaveLength(1);
+        expect(await store.readStream(stale)).toHaveLength(3);
+        await expectWrongVersion(
+          store.appendToStreams([
+            { streamName: fresh, events: events(1), expectedState: 'stream_exists' },
+            { streamName: existing, events: events(1), expectedState: 0 },
+          ]),
+          -1,
+          'stream_exists',
+        );
+        expect(await store.readStream(existing)).toHaveLength(1);
+      });
+
+      it('a stream with no events only has its expectation checked', async () => {
+        const [checked, written] = [`order-${uid()}`, `order-${uid()}`];
+        const first = await store.appendToStream(checked, events(2));
+        const [check, write] = await store.appendToStreams([
+          { streamName: checked, events: [], expectedState: 1 },
+          { streamName: written, events: events(1), expectedState: 'no_stream' },
+        ]);
+        expect(check).toEqual(first);
+        expect(write.nextExpectedRevision).toBe(0);
+        await expectWrongVersion(
+          store.appendToStreams([
+            { streamName: checked, events: [], expectedState: 0 },
+            { streamName: `order-${uid()}`, events: events(1) },
+          ]),
+          1,
+          0,
+        );
+      });
+
+      it('a retried call stores nothing new and returns the original results, also after later appends', async () => {
+        const [a, b] = [`lead-${uid()}`, `leadkey-${uid()}`];
+        const call = [
+          { streamName: a, events: events(2), expectedState: 'no_stream' as const },
+          { streamName: b, events: events(1), expectedState: 'no_stream' as const },
+        ];
+        const first = await store.appendToStreams(call);
+        expect(await store.appendToStreams(call)).toEqual(first);
+        await store.appendToStream(b, events(1), { expectedState: 0 });
+        expect(await store.appendToStreams(call)).toEqual(first);
+        expect(await store.readStream(a)).toHaveLength(2);
+        expect(await store.readStream(b)).toHaveLength(2);
+        // Per stream: a stream whose events are stored replays, the others are appended.
+        const c = `lead-${uid()}`;
+        const [replayed, appended] = await store.appendToStreams([call[0], { streamName: c, events: events(1), expectedState: 'no_stream' }]);
+        expect(replayed).toEqual(first[0]);
+        expect(appended.nextExpectedRevision).toBe(0);
+      });
+
+      const uniqueIds = options.globallyUniqueEventIds ?? true;
+      (uniqueIds ? it : it.skip)('an id stored in another stream fails the call and writes nothing', async () => {
+        const e = event();
+        await store.appendToStream(`lead-${uid()}`, [e]);
+        const [fresh, other] = [`lead-${uid()}`, `lead-${uid()}`];
+        await expect(
+          store.appendToStreams([
+            { streamName: fresh, events: events(1) },
+            { streamName: other, events: [e] },
+          ]),
+        ).rejects.toBeInstanceOf(DuplicateEventIdError);
+        expect(await store.readStream(fresh)).toEqual([]);
+        expect(await store.readStream(other)).toEqual([]);
+      });
+
+      it('refuses a stream named twice in one call', async () => {
+        const s = `lead-${uid()}`;
+        await expect(store.appendToStreams([{ streamName: s, events: events(1) }, { streamName: s, events: events(1) }])).rejects.toBeInstanceOf(TypeError);
+        expect(await store.readStream(s)).toEqual([]);
+      });
+
+      it('positions follow the order given, after everything appended before, and $all returns them in that order', async () => {
+        const cat = `multi${uid()}`;
+        const mark = await store.appendToStream(`${cat}-0`, events(1));
+        const [z, a, m] = [`${cat}-z`, `${cat}-a`, `${cat}-m`];
+        const written = [events(2), events(1), events(2)];
+        const results = await store.appendToStreams([
+          { streamName: z, events: written[0] },
+          { streamName: a, events: written[1] },
+          { streamName: m, events: written[2] },
+        ]);
+        expect(results[0].position).toBeGreaterThan(mark.position);
+        expect(results[1].position).toBeGreaterThan(results[0].position);
+        expect(results[2].position).toBeGreaterThan(results[1].position);
+        const all = await store.readAll({ after: mark.position, filter: { categories: [cat] } });
+        expect(all.map((e) => e.id)).toEqual(written.flat().map((e) => e.id));
+        expect(all.map((e) => e.streamName)).toEqual([z, z, a, m, m]);
+        for (let i = 1; i < all.length; i++) expect(all[i].position).toBeGreaterThan(all[i - 1].position);
+        const later = await store.appendToStream(a, events(1));
+        expect(later.position).toBeGreaterThan(results[2].position);
+      });
+
+      it('of 8 calls racing to create the same stream, exactly one writes, and the others write nothing anywhere', async () => {
+        const key = `leadkey-${uid()}`;
+        const leads = Array.from({ length: 8 }, () => `lead-${uid()}`);
+        const outcomes = await Promise.all(
+          leads.map((lead) =>
+            store
+              .appendToStreams([
+                { streamName: key, events: [event('test.Claimed', { lead })], expectedState: 'no_stream' },
+                { streamName: lead, events: events(1), expectedState: 'no_stream' },
+              ])
+              .then(() => 'won', (e: unknown) => (e instanceof WrongExpectedVersionError ? 'lost' : e)),
+          ),
+        );
+        expect(outcomes.filter((o) => o === 'won')).toHaveLength(1);
+        expect(outcomes.filter((o) => o === 'lost')).toHaveLength(7);
+        const claims = await store.readStream(key);
+        expect(claims).toHaveLength(1);
+        const winner = (claims[0].data as { lead: string }).lead;
+        const written = await store.readStreams(leads);
+        expect(leads.filter((_, i) => written[i].length > 0)).toEqual([winner]);
+      });
+    });
+
+    describe('reading several streams', () => {
+      it('returns each stream in full, forwards, in the order of the names; a missing one is empty', async () => {
+        const [a, b, missing] = [`lead-${uid()}`, `lead-${uid()}`, `lead-${uid()}`];
+        const wa = events(3);
+        const wb = events(1);
+        await store.appendToStream(a, wa.slice(0, 2));
+        await store.appendToStream(b, wb);
+        await store.appendToStream(a, wa.slice(2));
+        const read = await store.readStreams([b, missing, a]);
+        expect(read.map((list) => list.map((e) => e.id))).toEqual([wb.map((e) => e.id), [], wa.map((e) => e.id)]);
+        expect(read[2].map((e) => e.revision)).toEqual([0, 1, 2]);
+        expect(read[2]).toEqual(await store.readStream(a));
+        expect(await store.readStreams([])).toEqual([]);
+      });
+    });
+
     describe('$all', () => {
       it('reads after a position, in position order, with a max count', async () => {
         const cat = `c${uid()}`;

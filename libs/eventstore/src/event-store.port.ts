@@ -11,6 +11,14 @@ export type ExpectedState = 'no_stream' | 'stream_exists' | 'any' | number;
 
 export type AppendOptions = { expectedState?: ExpectedState };
 
+/** One stream's part of an `appendToStreams` call. */
+export type StreamAppend = {
+  streamName: string;
+  events: readonly NewEvent[];
+  /** As `AppendOptions.expectedState` (default `any`). */
+  expectedState?: ExpectedState;
+};
+
 export type AppendResult = {
   /** Revision of the last event now in the stream: pass it as the next `expectedState`. */
   nextExpectedRevision: number;
@@ -66,8 +74,24 @@ export type EventStore = {
    * nothing new and returns the original result.
    */
   appendToStream(streamName: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Appends to several streams atomically: every event of every stream is stored, or none is.
+   * Every expectation is checked; one that does not hold fails the whole call with
+   * `WrongExpectedVersionError` (naming that stream) and nothing is written anywhere. Per
+   * stream, events whose ids are all already stored in that stream (a retry) store nothing new
+   * and give that stream's original result, as `appendToStream` does. A stream may appear once.
+   * Events are positioned in `$all` in the order given (streams in order, then their events).
+   * Returns one result per entry, in the order given.
+   */
+  appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** Reads one stream; a missing stream reads as an empty list. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * Reads several whole streams forwards, in one round trip where the adapter can: one list per
+   * name, in the order given (a missing stream is an empty list). Meant for many small streams
+   * (index entries), not for long histories.
+   */
+  readStreams(streamNames: readonly string[]): Promise<RecordedEvent[][]>;
   /** Reads a page of `$all` in position order. Never skips an event that commits later with a lower position. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeOptions): EventSubscription;

@@ -1,5 +1,5 @@
 import { streamCategory, type RecordedEvent } from '@crm/contracts';
-import type { EventFilter, ExpectedState } from './event-store.port';
+import type { EventFilter, ExpectedState, StreamAppend } from './event-store.port';
 
 /** Whether an event passes a `$all` filter. Empty lists and a missing filter match everything. */
 export const matchesFilter = (event: Pick<RecordedEvent, 'type' | 'streamName'>, filter?: EventFilter): boolean => {
@@ -24,4 +24,10 @@ export const expectedStateHolds = (expected: ExpectedState, actual: number): boo
     default:
       return actual === expected;
   }
+};
+
+/** `appendToStreams` takes each stream once: two entries for one stream would race their own expectations. */
+export const assertDistinctStreams = (appends: readonly StreamAppend[]): void => {
+  const names = new Set(appends.map((a) => a.streamName));
+  if (names.size !== appends.length) throw new TypeError('appendToStreams: a stream may appear only once per call');
 };

@@ -1,7 +1,7 @@
 import { newId, type NewEvent, type RecordedEvent } from '@crm/contracts';
 import { DuplicateEventIdError, WrongExpectedVersionError } from './errors';
-import type { AppendOptions, AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from './event-store.port';
-import { expectedStateHolds, matchesFilter } from './filter';
+import type { AppendOptions, AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, StreamAppend, SubscribeOptions } from './event-store.port';
+import { assertDistinctStreams, expectedStateHolds, matchesFilter } from './filter';
 import { pollingSubscription, WakeUp } from './polling-subscription';
 
 /** The event store in process memory: for fast service tests and tooling. */
@@ -14,35 +14,53 @@ export class InMemoryEventStore implements EventStore {
   constructor(private readonly now: () => Date = () => new Date()) {}
 
   async appendToStream(streamName: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
-    const stream = this.streams.get(streamName) ?? [];
-    const replay = this.idempotentReplay(streamName, events);
-    if (replay) return replay;
-    const actual = stream.length - 1;
-    const expected = options.expectedState ?? 'any';
-    if (!expectedStateHolds(expected, actual)) throw new WrongExpectedVersionError(streamName, expected, actual);
-    if (events.length === 0) {
-      return { nextExpectedRevision: actual, position: stream.at(-1)?.position ?? BigInt(this.all.length - 1) };
-    }
+    const [result] = await this.appendToStreams([{ streamName, events, expectedState: options.expectedState }]);
+    return result;
+  }
+
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    assertDistinctStreams(appends);
+    // Everything is checked before anything is stored: all or nothing.
+    const planned = appends.map(({ streamName, events, expectedState }) => {
+      const stream = this.streams.get(streamName) ?? [];
+      const replay = this.idempotentReplay(streamName, events);
+      if (replay) return { kind: 'replay' as const, replay };
+      const actual = stream.length - 1;
+      const expected = expectedState ?? 'any';
+      if (!expectedStateHolds(expected, actual)) throw new WrongExpectedVersionError(streamName, expected, actual);
+      return { kind: 'append' as const, streamName, stream, events, actual };
+    });
+    const fresh = planned.flatMap((p) => (p.kind === 'replay' ? [] : p.events.map((e) => e.id).filter((id): id is string => !!id)));
+    const repeated = fresh.find((id, i) => fresh.indexOf(id) !== i);
+    if (repeated) throw new DuplicateEventIdError(repeated, appends.find((a) => a.events.some((e) => e.id === repeated))!.streamName);
     const occurredAt = this.now();
-    const recorded = events.map((e, i): RecordedEvent => ({
-      id: e.id ?? newId(),
-      type: e.type,
-      streamName,
-      revision: actual + 1 + i,
-      position: BigInt(this.all.length + i),
-      occurredAt,
-      data: structuredClone(e.data),
-      metadata: structuredClone(e.metadata),
-    }));
-    for (const r of recorded) {
-      this.all.push(r);
-      stream.push(r);
-      this.byId.set(r.id, r);
-    }
-    this.streams.set(streamName, stream);
-    this.wakeUp.notify();
-    const last = recorded[recorded.length - 1];
-    return { nextExpectedRevision: last.revision, position: last.position };
+    const results = planned.map((p): AppendResult => {
+      if (p.kind === 'replay') return p.replay;
+      const { streamName, stream, events, actual } = p;
+      if (events.length === 0) {
+        return { nextExpectedRevision: actual, position: stream.at(-1)?.position ?? BigInt(this.all.length - 1) };
+      }
+      const recorded = events.map((e, i): RecordedEvent => ({
+        id: e.id ?? newId(),
+        type: e.type,
+        streamName,
+        revision: actual + 1 + i,
+        position: BigInt(this.all.length + i),
+        occurredAt,
+        data: structuredClone(e.data),
+        metadata: structuredClone(e.metadata),
+      }));
+      for (const r of recorded) {
+        this.all.push(r);
+        stream.push(r);
+        this.byId.set(r.id, r);
+      }
+      this.streams.set(streamName, stream);
+      const last = recorded[recorded.length - 1];
+      return { nextExpectedRevision: last.revision, position: last.position };
+    });
+    if (planned.some((p) => p.kind === 'append' && p.events.length > 0)) this.wakeUp.notify();
+    return results;
   }
 
   /** A retried append whose event ids are all stored, in this stream, returns the original result. */
@@ -68,6 +86,10 @@ export class InMemoryEventStore implements EventStore {
     }
     const from = options.fromRevision ?? 0;
     return stream.filter((e) => e.revision >= from).slice(0, max).map(copy);
+  }
+
+  async readStreams(streamNames: readonly string[]): Promise<RecordedEvent[][]> {
+    return streamNames.map((name) => (this.streams.get(name) ?? []).map(copy));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

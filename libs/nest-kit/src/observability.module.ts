@@ -72,7 +72,14 @@ export const instrumentEventStore = (store: EventStore, service: string): EventS
       recordEventsAppended({ service, streamCategory: streamCategory(streamName), count: events.length });
       return result;
     }),
+  appendToStreams: (appends) =>
+    withSpan('eventstore.append', SpanKind.INTERNAL, { 'crm.stream': appends.map((a) => a.streamName).join(' '), 'crm.events': appends.reduce((n, a) => n + a.events.length, 0) }, async () => {
+      const results = await store.appendToStreams(appends);
+      for (const a of appends) recordEventsAppended({ service, streamCategory: streamCategory(a.streamName), count: a.events.length });
+      return results;
+    }),
   readStream: (streamName, options) => store.readStream(streamName, options),
+  readStreams: (streamNames) => store.readStreams(streamNames),
   readAll: (options) => store.readAll(options),
   subscribeToAll: (options) => store.subscribeToAll(options),
   close: () => store.close(),

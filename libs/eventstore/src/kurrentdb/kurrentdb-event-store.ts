@@ -31,11 +31,22 @@ import type {
   ExpectedState,
   ReadAllOptions,
   ReadStreamOptions,
+  StreamAppend,
   SubscribeOptions,
 } from '../event-store.port';
-import { matchesFilter } from '../filter';
+import { assertDistinctStreams, expectedStateHolds, matchesFilter } from '../filter';
 
 type KurrentRecorded = NonNullable<ResolvedEvent['event']>;
+
+/**
+ * `multiStreamAppend` takes metadata only as a flat map of strings (record properties), so our
+ * metadata (numbers, nested objects) travels JSON-encoded in this one property, and is decoded
+ * on read.
+ */
+const METADATA_PROPERTY = 'crm-metadata';
+
+/** Calls of `multiStreamAppend` one `appendToStreams` may make (a partial retry takes a second). */
+const MAX_MULTI_APPEND_ATTEMPTS = 3;
 
 /**
  * The event store on KurrentDB / EventStoreDB through the official client.
@@ -101,6 +112,72 @@ export class KurrentDBEventStore implements EventStore {
   }
 
   /**
+   * One `multiStreamAppend` (KurrentDB ≥ 25.1): the server writes every stream's events in one
+   * transaction and checks each stream's expected state; one failure writes nothing.
+   * NEVER RUN against a server here (none can run on our machines): written and typechecked only.
+   *
+   * What the client cannot express, and how it is approximated:
+   * - per-stream idempotent retry: the call has no idempotency option. Exact expectations make a
+   *   retry conflict, and then the ids are looked up per stream (as in `appendToStream`); for
+   *   `any` and `stream_exists` streams the ids are looked up BEFORE the call (a read per such
+   *   stream), which is not race-safe: two identical retries at the same moment can both write;
+   * - a stream with no events to append is checked by a read before the call, not inside the
+   *   server's transaction (`appendRecords` with consistency checks could, on newer servers);
+   * - per-stream positions: the response carries one position for the whole call, so each
+   *   stream's last position is read back (one read per stream).
+   */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    assertDistinctStreams(appends);
+    const entries = appends.map((a) => ({
+      streamName: a.streamName,
+      expected: a.expectedState ?? 'any',
+      events: a.events.map((e) => ({ ...e, id: e.id ?? newId() })),
+    }));
+    const results: (AppendResult | undefined)[] = await Promise.all(
+      entries.map(async (e) => {
+        if (e.events.length === 0) return this.emptyAppend(e.streamName, e.expected);
+        if (e.expected === 'any' || e.expected === 'stream_exists') return this.idempotentReplay(e.streamName, e.events.map((x) => x.id));
+        return undefined;
+      }),
+    );
+    for (let attempt = 1; ; attempt++) {
+      const pending = entries.filter((_, i) => results[i] === undefined);
+      if (pending.length === 0) return results as AppendResult[];
+      try {
+        await this.client.multiStreamAppend(
+          pending.map((e) => ({
+            streamName: this.prefix + e.streamName,
+            expectedState: toStreamState(e.expected),
+            events: e.events.map((x) =>
+              jsonEvent({ id: x.id, type: x.type, data: (x.data ?? null) as JSONType, metadata: { [METADATA_PROPERTY]: JSON.stringify(x.metadata) } }),
+            ),
+          })),
+        );
+      } catch (error) {
+        if (!(error instanceof KurrentWrongExpectedVersionError)) throw error;
+        // Was it a retry? Look the ids up in every stream of the call.
+        const replays = await Promise.all(pending.map((e) => this.idempotentReplay(e.streamName, e.events.map((x) => x.id))));
+        pending.forEach((e, i) => (results[entries.indexOf(e)] = replays[i]));
+        if (replays.some((r) => r !== undefined) && attempt < MAX_MULTI_APPEND_ATTEMPTS) continue;
+        const streamName = error.streamName.slice(this.prefix.length);
+        const failed = entries.find((e) => e.streamName === streamName) ?? pending[0];
+        const actual = error.actualState === NO_STREAM ? -1 : Number(error.actualState);
+        throw new WrongExpectedVersionError(failed.streamName, failed.expected, actual);
+      }
+      const written = await Promise.all(pending.map((e) => this.readStream(e.streamName, { direction: 'backwards', maxCount: 1 })));
+      pending.forEach((e, i) => {
+        const [last] = written[i];
+        results[entries.indexOf(e)] = { nextExpectedRevision: last?.revision ?? -1, position: last?.position ?? -1n };
+      });
+    }
+  }
+
+  /** Parallel reads: the client has no multi-stream read. */
+  readStreams(streamNames: readonly string[]): Promise<RecordedEvent[][]> {
+    return Promise.all(streamNames.map((name) => this.readStream(name)));
+  }
+
+  /**
    * The server treats a retry whose ids match the events right after the expected revision as
    * a no-op; a retry with a stale expected revision fails instead. Ours must return the original
    * result, so on a conflict look the ids up in the stream.
@@ -119,9 +196,7 @@ export class KurrentDBEventStore implements EventStore {
   private async emptyAppend(streamName: string, expected: ExpectedState): Promise<AppendResult> {
     const [last] = await this.readStream(streamName, { direction: 'backwards', maxCount: 1 });
     const actual = last?.revision ?? -1;
-    const holds =
-      expected === 'any' || (expected === 'no_stream' ? actual === -1 : expected === 'stream_exists' ? actual >= 0 : actual === expected);
-    if (!holds) throw new WrongExpectedVersionError(streamName, expected, actual);
+    if (!expectedStateHolds(expected, actual)) throw new WrongExpectedVersionError(streamName, expected, actual);
     return { nextExpectedRevision: actual, position: last?.position ?? -1n };
   }
 
@@ -220,10 +295,16 @@ export class KurrentDBEventStore implements EventStore {
       position: event.position?.commit ?? commitPosition ?? -1n,
       occurredAt: event.created,
       data: event.data,
-      metadata: event.metadata as EventMetadata,
+      metadata: fromStoredMetadata(event.metadata),
     };
   }
 }
+
+/** Our metadata as stored: as-is by `appendToStream`, JSON-encoded in one property by `appendToStreams`. */
+const fromStoredMetadata = (stored: unknown): EventMetadata => {
+  const encoded = (stored as Record<string, unknown> | null)?.[METADATA_PROPERTY];
+  return typeof encoded === 'string' ? (JSON.parse(encoded) as EventMetadata) : (stored as EventMetadata);
+};
 
 const toStreamState = (expected: ExpectedState): AppendStreamState => {
   switch (expected) {

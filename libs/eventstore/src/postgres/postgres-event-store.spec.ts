@@ -59,10 +59,10 @@ describe('PostgresEventStore specifics', () => {
 
   it('migrates idempotently, also when two processes migrate at once', async () => {
     const [a, b] = await Promise.all([migratePostgresEventStore(pool, 'leads'), migratePostgresEventStore(pool, 'leads')]);
-    expect([...a.applied, ...b.applied]).toEqual(['0001_create_events']);
+    expect([...a.applied, ...b.applied]).toEqual(['0001_create_events', '0002_append_to_streams']);
     expect((await migratePostgresEventStore(pool, 'leads')).applied).toEqual([]);
-    const { rows } = await pool.query('SELECT version FROM leads.schema_migrations');
-    expect(rows).toEqual([{ version: '0001_create_events' }]);
+    const { rows } = await pool.query('SELECT version FROM leads.schema_migrations ORDER BY version');
+    expect(rows).toEqual([{ version: '0001_create_events' }, { version: '0002_append_to_streams' }]);
   });
 
   it('refuses schema names that are not plain lowercase identifiers', async () => {

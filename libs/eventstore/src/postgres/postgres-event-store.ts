@@ -9,8 +9,10 @@ import type {
   ExpectedState,
   ReadAllOptions,
   ReadStreamOptions,
+  StreamAppend,
   SubscribeOptions,
 } from '../event-store.port';
+import { assertDistinctStreams } from '../filter';
 import { pollingSubscription, WakeUp } from '../polling-subscription';
 import { PostgresListener } from './postgres-listener';
 import { assertSchemaName } from './postgres-migrations';
@@ -50,13 +52,20 @@ type AppendRow = {
   out_event_id: string | null;
 };
 
+type MultiAppendRow = AppendRow & { ord: number };
+
 type PgError = Error & { code?: string; constraint?: string };
+
+/** Unique violation: the append raced another one on a revision or an event id. */
+const UNIQUE_VIOLATION = '23505';
+/** Deadlock: a multi-stream append's `any` lock met another's exact insert; PostgreSQL aborted one. */
+const DEADLOCK_DETECTED = '40P01';
 
 const MAX_APPEND_ATTEMPTS = 5;
 
 /** A unique violation left after the retries, or inside a caller's transaction (which it aborted). */
 const mapAppendError = (e: PgError, streamName: string, expected: ExpectedState, ids: readonly string[]): Error => {
-  if (e.code !== '23505') return e;
+  if (e.code !== UNIQUE_VIOLATION) return e;
   if (e.constraint?.endsWith('event_id_key')) {
     return new DuplicateEventIdError(/\(event_id\)=\(([^)]+)\)/.exec(e.message)?.[1] ?? ids[0] ?? '', streamName);
   }
@@ -75,6 +84,7 @@ export class PostgresEventStore implements EventStore {
   private readonly table: string;
   private readonly channel: string;
   private readonly appendSql: string;
+  private readonly appendManySql: string;
   private readonly readAllSql: string;
   private readonly wakeUp = new WakeUp();
   private readonly listener: PostgresListener;
@@ -91,6 +101,7 @@ export class PostgresEventStore implements EventStore {
     this.table = `"${options.schema}".events`;
     this.channel = `eventstore_${options.schema}`.slice(0, 63);
     this.appendSql = `SELECT outcome, out_revision, out_position, out_event_id FROM "${options.schema}".append_to_stream($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7, $8)`;
+    this.appendManySql = `SELECT ord, outcome, out_revision, out_position, out_event_id FROM "${options.schema}".append_to_streams($1::text[], $2::text[], $3::int[], $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[], $8, $9)`;
     this.readAllSql = `SELECT ${COLUMNS} FROM "${options.schema}".read_all($1, $2, $3, $4, $5, $6)`;
     this.listener = new PostgresListener(this.pool, this.channel, this.wakeUp);
   }
@@ -136,7 +147,7 @@ export class PostgresEventStore implements EventStore {
         row = (await runner.query<AppendRow>({ name: `eventstore-append-${this.schema}`, text: this.appendSql, values })).rows[0];
       } catch (e) {
         const error = e as PgError;
-        if (error.code === '23505' && !inCallerTransaction && attempt < MAX_APPEND_ATTEMPTS) {
+        if (error.code === UNIQUE_VIOLATION && !inCallerTransaction && attempt < MAX_APPEND_ATTEMPTS) {
           values[6] = true; // look the ids up this time
           continue;
         }
@@ -154,6 +165,51 @@ export class PostgresEventStore implements EventStore {
           break;
       }
       return { nextExpectedRevision: Number(row.out_revision), position: BigInt(row.out_position ?? '-1') };
+    }
+  }
+
+  /**
+   * One call of `append_to_streams` (migration 0002): every stream is checked, then all events
+   * are inserted by one statement, so the call is one round trip and one commit, all or nothing.
+   * Races are handled as in `appendToStream` (call again, looking the ids up).
+   */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    assertDistinctStreams(appends);
+    if (appends.length === 0) return [];
+    const events = appends.flatMap((a) => a.events);
+    const ids = events.map((e) => e.id ?? newId());
+    const values = [
+      appends.map((a) => a.streamName),
+      appends.map((a) => String(a.expectedState ?? 'any')),
+      appends.map((a) => a.events.length),
+      ids,
+      events.map((e) => e.type),
+      events.map((e) => JSON.stringify(e.data ?? null)),
+      events.map((e) => JSON.stringify(e.metadata)),
+      false,
+      this.options.notifyInTransaction ? this.channel : null,
+    ];
+    const expectedOf = (ord: number) => appends[ord - 1]?.expectedState ?? 'any';
+    const streamOf = (ord: number) => appends[ord - 1]?.streamName ?? appends[0].streamName;
+    for (let attempt = 1; ; attempt++) {
+      let rows: MultiAppendRow[];
+      try {
+        rows = (await this.pool.query<MultiAppendRow>({ name: `eventstore-append-many-${this.schema}`, text: this.appendManySql, values })).rows;
+      } catch (e) {
+        const error = e as PgError;
+        if ((error.code === UNIQUE_VIOLATION || error.code === DEADLOCK_DETECTED) && attempt < MAX_APPEND_ATTEMPTS) {
+          values[7] = true; // look the ids up this time
+          continue;
+        }
+        throw mapAppendError(error, appends[0].streamName, expectedOf(1), ids);
+      }
+      const failed = rows.find((r) => r.outcome === 'wrong_expected_version' || r.outcome === 'duplicate_event_id');
+      if (failed?.outcome === 'wrong_expected_version') {
+        throw new WrongExpectedVersionError(streamOf(failed.ord), expectedOf(failed.ord), Number(failed.out_revision));
+      }
+      if (failed) throw new DuplicateEventIdError(failed.out_event_id ?? '', streamOf(failed.ord));
+      if (rows.some((r, i) => r.outcome === 'ok' && appends[i].events.length > 0)) this.announce();
+      return rows.map((r) => ({ nextExpectedRevision: Number(r.out_revision), position: BigInt(r.out_position ?? '-1') }));
     }
   }
 
@@ -185,6 +241,23 @@ export class PostgresEventStore implements EventStore {
       values: [streamName, from, options.maxCount ?? null],
     });
     return rows.map(toRecordedEvent);
+  }
+
+  /** One statement for all the streams (the `(stream_name, revision)` index, one snapshot). */
+  async readStreams(streamNames: readonly string[]): Promise<RecordedEvent[][]> {
+    if (streamNames.length === 0) return [];
+    const { rows } = await this.pool.query<EventRow>({
+      name: `eventstore-read-streams-${this.schema}`,
+      text: `SELECT ${COLUMNS} FROM ${this.table} WHERE stream_name = ANY ($1::text[]) ORDER BY stream_name, revision`,
+      values: [[...new Set(streamNames)]],
+    });
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const row of rows) {
+      const list = byStream.get(row.stream_name) ?? [];
+      list.push(toRecordedEvent(row));
+      byStream.set(row.stream_name, list);
+    }
+    return streamNames.map((name) => byStream.get(name)?.map((e) => ({ ...e })) ?? []);
   }
 
   /**

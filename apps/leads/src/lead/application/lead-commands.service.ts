@@ -1,11 +1,11 @@
 import {
-  contactCaptureStream, idFromKey, leadStream, newId, repLeadsStream, type ContactCaptureEvent, type EventMetadata, type LeadConversionRecordedData, type LeadEvent,
-  type RecordedEvent,
+  contactCaptureStream, idFromKey, leadStream, newId, repLeadsStream, type ContactCaptureEvent, type DomainEvent, type EventMetadata, type LeadConversionRecordedData,
+  type LeadEvent, type RecordedEvent,
 } from '@crm/contracts';
 import {
-  ConcurrencyConflictError, DomainError, handleCommand, loadAggregate, TooMuchContentionError, type Clock, type CommandOptions, type CommandResult,
+  ConcurrencyConflictError, DomainError, handleCommand, loadAggregate, TooMuchContentionError, type Clock, type CommandOptions, type CommandResult, type Decider,
 } from '@crm/domain';
-import type { EventStore } from '@crm/eventstore';
+import { WrongExpectedVersionError, type EventStore } from '@crm/eventstore';
 import { matchKeys, type MatchKey } from '@crm/identity';
 import { CLOCK, commandMetadata, commandOptions, EVENT_STORE, TIMER_STORE, type RequestContext } from '@crm/nest-kit';
 import type { TimerStore } from '@crm/scheduler';
@@ -39,6 +39,13 @@ const MAX_CAPTURE_ATTEMPTS = 20;
 /** A key claimed for a lead that was never written is given up after this long (its capture crashed). */
 const PENDING_CLAIM_MS = 30_000;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A stream written under another tenant does not exist for this one (as `loadAggregate` reads it). */
+const ownHistory = (history: readonly RecordedEvent[], tenantId: string): readonly RecordedEvent[] =>
+  history.length > 0 && history[0].metadata.tenantId === tenantId ? history : [];
+
+const fold = <Event extends DomainEvent, State>(decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>, history: readonly RecordedEvent[]): State =>
+  history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), decider.initialState());
 
 /** The lead a key's owner stands for now: merged leads redirect to their survivor. */
 type KeyOwner = { kind: 'open'; leadId: string } | { kind: 'closed' } | { kind: 'missing' };
@@ -95,33 +102,40 @@ export class LeadCommandsService {
   /**
    * Every capture (API, web form, import) comes through here. A person who matches an open
    * lead (same e-mail, else phone, else folded company + person name) is attached to it with
-   * `LeadRecaptured`; otherwise the capture first claims every match key of the person for the
-   * new lead (an append that only succeeds on the revision read, `-1` for an unclaimed key) and
-   * then creates it. Of two concurrent captures of one person, one claims the key first; the
-   * other sees the claim, waits until the lead is written, and attaches to it. Keys are claimed
-   * in one global order (e-mail, phone, company + name), so two captures never wait on each other.
-   * A person who matches no open lead but a sales contact (same e-mail, else phone) is no new
-   * lead: the capture is recorded against the contact (`ContactRecaptured`), before any key is
-   * claimed. Lead matches win over contact matches.
+   * `LeadRecaptured`. A person who matches no open lead but a sales contact (same e-mail, else
+   * phone) is no new lead: the capture is recorded against the contact (`ContactRecaptured`).
+   * Lead matches win over contact matches. Otherwise the capture claims every match key of the
+   * person for the new lead and creates it in ONE atomic `appendToStreams`, each key at the
+   * revision read (`no_stream` for an unclaimed key) and the lead stream as `no_stream`.
+   *
+   * The common case (a new person) is two round trips and one commit: one `readStreams` of every
+   * key stream (lead keys, contact keys, and with an Idempotency-Key the streams a first attempt
+   * would have written), then that append. Of two concurrent captures of one person the append
+   * of exactly one succeeds; the other's fails as a whole (nothing written), re-reads, sees the
+   * claim, and attaches to the lead written with it.
    */
   private async captureLead(ctx: RequestContext, data: Omit<CaptureLead['data'], 'leadId'>): Promise<CaptureResult> {
     // A retried capture with the same Idempotency-Key addresses the same lead.
     const leadId = ctx.idempotencyKey ? idFromKey(ctx.tenantId, 'lead', ctx.idempotencyKey) : newId();
     // An If-Match names a revision of an existing stream; a capture addresses none the caller could know.
     const options: CommandOptions = { ...commandOptions(ctx), expectedRevision: undefined };
-    const create = async (): Promise<CaptureResult> =>
-      ({ ...(await handleCommand(this.store, leadStream(leadId), leadDecider, { type: 'CaptureLead', data: { leadId, ...data } }, options)), leadId, attached: false });
     // A capture recorded against a contact has its own id, from the same key.
     const captureId = ctx.idempotencyKey ? idFromKey(ctx.tenantId, 'contact-capture', ctx.idempotencyKey) : newId();
-    if (ctx.idempotencyKey) {
-      if ((await loadAggregate(this.store, leadStream(leadId), leadDecider, ctx.tenantId)).revision >= 0) return create();
-      const { state } = await loadAggregate(this.store, contactCaptureStream(captureId), contactCaptureDecider, ctx.tenantId);
-      if (state.status === 'recorded') return this.attachToContact(captureId, { contactId: state.contactId, rule: state.matchedOn }, data, options);
-    }
-
     const keys = matchKeys({ email: data.email, phone: data.phone, companyName: data.company, personName: data.name });
+    // Without an Idempotency-Key the ids are fresh: nothing of a first attempt can exist.
+    const replayStreams = ctx.idempotencyKey ? [leadStream(leadId), contactCaptureStream(captureId)] : [];
+    const leadKeyStreams = this.index.streamsOf(ctx.tenantId, keys);
+    const contactKeyStreams = this.contacts.streamsOf(ctx.tenantId, keys);
+
     for (let attempt = 0; attempt < MAX_CAPTURE_ATTEMPTS; attempt++) {
-      const entries = await this.index.readAll(ctx.tenantId, keys);
+      const read = await this.store.readStreams([...replayStreams, ...leadKeyStreams, ...contactKeyStreams]);
+      if (ctx.idempotencyKey) {
+        // A retry replays what the first attempt did: the created lead, or the contact capture.
+        if (ownHistory(read[0], ctx.tenantId).length > 0) return this.createLead(leadId, data, options);
+        const capture = fold(contactCaptureDecider, ownHistory(read[1], ctx.tenantId));
+        if (capture.status === 'recorded') return this.attachToContact(captureId, { contactId: capture.contactId, rule: capture.matchedOn }, data, options);
+      }
+      const entries = keys.map((key, i) => this.index.entryOf(ctx.tenantId, key, read[replayStreams.length + i]));
       const takeable: MatchKeyEntry[] = [];
       let target: { leadId: string; entry: MatchKeyEntry } | undefined;
       let pending = false;
@@ -135,6 +149,8 @@ export class LeadCommandsService {
           target ??= { leadId: owner.leadId, entry };
           if (owner.leadId === target.leadId && owner.leadId !== entry.leadId) takeable.push(entry);
         } else if (owner.kind === 'missing' && this.clock.now().getTime() - Date.parse(entry.pointedAt ?? '') < PENDING_CLAIM_MS) {
+          // Claims are written with their lead now; a claim without one is from a capture that crashed
+          // under the earlier claim-then-create scheme (or one racing us still): wait, then take it over.
           pending = true;
         } else {
           takeable.push(entry);
@@ -150,17 +166,49 @@ export class LeadCommandsService {
         await pause(10 + Math.random() * 40);
         continue;
       }
-      const contact = await this.contacts.find(ctx.tenantId, keys);
+      const contact = await this.contacts.match(ctx.tenantId, keys, read.slice(replayStreams.length + keys.length));
       if (contact) return this.attachToContact(captureId, contact, data, options);
       try {
-        for (const entry of takeable) await this.index.point(entry, leadId, { metadata: options.metadata });
+        return await this.claimAndCreate(leadId, data, takeable, options);
       } catch (error) {
-        if (error instanceof ConcurrencyConflictError) continue;
+        // A key claimed (or, on a concurrent retry, the lead created) since the read: look again.
+        if (error instanceof WrongExpectedVersionError) continue;
         throw error;
       }
-      return create();
     }
     throw new TooMuchContentionError(`leadkey-${ctx.tenantId}`, MAX_CAPTURE_ATTEMPTS);
+  }
+
+  /**
+   * Claims the keys and creates the lead in one atomic append: the pure deciders decide the
+   * events (the lead's `CaptureLead` on a stream that must not exist, each key's
+   * `PointMatchKey` at the revision read). The create carries the Idempotency-Key in its
+   * metadata, as `handleCommand` stores it, so a retry replays it through `createLead`.
+   */
+  private async claimAndCreate(
+    leadId: string, data: Omit<CaptureLead['data'], 'leadId'>, entries: readonly MatchKeyEntry[], options: CommandOptions,
+  ): Promise<LeadCaptureResult> {
+    const initial = leadDecider.initialState();
+    const decided = leadDecider.decide({ type: 'CaptureLead', data: { leadId, ...data } }, initial);
+    const metadata: EventMetadata = options.idempotencyKey === undefined ? options.metadata : { ...options.metadata, idempotencyKey: options.idempotencyKey };
+    const leadEvents = decided.map((e) => ({ id: newId(), type: e.type, data: e.data, metadata }));
+    await this.store.appendToStreams([
+      ...this.index.claims(entries, leadId, options.metadata),
+      { streamName: leadStream(leadId), events: leadEvents, expectedState: 'no_stream' },
+    ]);
+    return {
+      state: decided.reduce(leadDecider.evolve, initial),
+      events: decided.map((e, i) => ({ ...e, id: leadEvents[i].id, revision: i })),
+      revision: decided.length - 1,
+      replayed: false,
+      leadId,
+      attached: false,
+    };
+  }
+
+  /** The create through `handleCommand`: on a retry with the same Idempotency-Key it replays the first answer. */
+  private async createLead(leadId: string, data: Omit<CaptureLead['data'], 'leadId'>, options: CommandOptions): Promise<LeadCaptureResult> {
+    return { ...(await handleCommand(this.store, leadStream(leadId), leadDecider, { type: 'CaptureLead', data: { leadId, ...data } }, options)), leadId, attached: false };
   }
 
   /** Appends the recapture on the matched lead; `undefined` when that lead closed or was merged meanwhile (look again). */

@@ -1,6 +1,6 @@
-import { leadMatchKeyStream, type LeadMatchRule } from '@crm/contracts';
+import { leadMatchKeyStream, newId, type EventMetadata, type LeadMatchKeyEvent, type LeadMatchRule, type RecordedEvent } from '@crm/contracts';
 import { handleCommand, loadAggregate, type Clock, type CommandOptions } from '@crm/domain';
-import type { EventStore } from '@crm/eventstore';
+import type { EventStore, StreamAppend } from '@crm/eventstore';
 import { ruleOfKey, type MatchKey } from '@crm/identity';
 import { createHash } from 'node:crypto';
 import { leadMatchKeyDecider, type LeadMatchKeyState } from '../domain/lead-match-key.decider';
@@ -28,8 +28,43 @@ export class LeadMatchIndex {
     return { key, rule: ruleOfKey(key), revision, ...state };
   }
 
-  readAll(tenantId: string, keys: readonly MatchKey[]): Promise<MatchKeyEntry[]> {
-    return Promise.all(keys.map((key) => this.read(tenantId, key)));
+  /** The key streams of a tenant's keys, in the order of the keys (for one `readStreams` with other streams). */
+  streamsOf(tenantId: string, keys: readonly MatchKey[]): string[] {
+    return keys.map((key) => leadMatchKeyStream(tenantId, matchKeyHash(key)));
+  }
+
+  /** A key's entry from its stream as read (a stream written under another tenant reads as unclaimed). */
+  entryOf(tenantId: string, key: MatchKey, history: readonly RecordedEvent[]): MatchKeyEntry {
+    const own = history.length > 0 && history[0].metadata.tenantId === tenantId;
+    const state = own
+      ? history.reduce((s, e) => leadMatchKeyDecider.evolve(s, { type: e.type, data: e.data } as LeadMatchKeyEvent), leadMatchKeyDecider.initialState())
+      : leadMatchKeyDecider.initialState();
+    return { key, rule: ruleOfKey(key), revision: own ? history[history.length - 1].revision : -1, ...state };
+  }
+
+  /** Every key's entry, in one round trip. */
+  async readAll(tenantId: string, keys: readonly MatchKey[]): Promise<MatchKeyEntry[]> {
+    const histories = await this.store.readStreams(this.streamsOf(tenantId, keys));
+    return keys.map((key, i) => this.entryOf(tenantId, key, histories[i]));
+  }
+
+  /**
+   * The appends that point these keys at `leadId`, each at the revision read (`no_stream` for an
+   * unclaimed key), decided by the key's decider; a key already pointing there needs none. For
+   * one `appendToStreams` with the lead's own events: the claims and the lead are written
+   * together or not at all, and a key someone claimed since it was read fails the whole call.
+   */
+  claims(entries: readonly MatchKeyEntry[], leadId: string, metadata: EventMetadata): StreamAppend[] {
+    const now = this.clock.now();
+    return entries.flatMap((entry) => {
+      const decided = leadMatchKeyDecider.decide({ type: 'PointMatchKey', data: { leadId, rule: entry.rule, now } }, entry);
+      if (decided.length === 0) return [];
+      return [{
+        streamName: leadMatchKeyStream(metadata.tenantId, matchKeyHash(entry.key)),
+        events: decided.map((e) => ({ id: newId(), type: e.type, data: e.data, metadata })),
+        expectedState: entry.revision === -1 ? 'no_stream' : entry.revision,
+      }];
+    });
   }
 
   /** Points the key at `leadId` if it is still at the revision read; a concurrent write is a `concurrency_conflict`. */

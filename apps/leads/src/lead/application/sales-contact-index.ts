@@ -1,6 +1,6 @@
 import {
   ContactCreatedData, ContactUpdatedData, contactKeyStream, RecordMergedIntoData, SalesCustomerEventType, salesContactStream,
-  type ContactMatchRule, type EventMetadata, type RecordedEvent,
+  type ContactKeyEvent, type ContactMatchRule, type EventMetadata, type RecordedEvent,
 } from '@crm/contracts';
 import { handleCommand, loadAggregate, type Clock } from '@crm/domain';
 import type { EventStore } from '@crm/eventstore';
@@ -74,17 +74,36 @@ export class SalesContactIndex {
     await handleCommand(this.store, stream, salesContactDecider, command, { metadata });
   }
 
+  /** The contact keys a capture looks up: e-mail and phone (the company + name key is not indexed for contacts). */
+  contactKeys(keys: readonly MatchKey[]): MatchKey[] {
+    return keys.filter((key) => ruleOfKey(key) !== 'company_and_name');
+  }
+
+  /** The key streams of `contactKeys`, in their order (for one `readStreams` with other streams). */
+  streamsOf(tenantId: string, keys: readonly MatchKey[]): string[] {
+    return this.contactKeys(keys).map((key) => contactKeyStream(tenantId, matchKeyHash(key)));
+  }
+
   /**
-   * The contact a person with these keys is, strongest rule first (e-mail, then phone; the
-   * company + name key is not indexed for contacts). Of several contacts holding one key the
-   * oldest wins; a merged contact stands for its survivor.
+   * The contact a person with these keys is, strongest rule first (e-mail, then phone). Of
+   * several contacts holding one key the oldest wins; a merged contact stands for its survivor.
    */
   async find(tenantId: string, keys: readonly MatchKey[]): Promise<ContactMatch | undefined> {
-    for (const key of keys) {
-      const rule = ruleOfKey(key);
-      if (rule === 'company_and_name') continue;
+    return this.match(tenantId, keys, await this.store.readStreams(this.streamsOf(tenantId, keys)));
+  }
+
+  /**
+   * `find` on key streams already read (`histories`, in the order of `streamsOf`). Nothing more
+   * is read unless a key has holders (then their entries, to confirm them).
+   */
+  async match(tenantId: string, keys: readonly MatchKey[], histories: readonly RecordedEvent[][]): Promise<ContactMatch | undefined> {
+    const contactKeys = this.contactKeys(keys);
+    for (const [i, key] of contactKeys.entries()) {
+      const rule = ruleOfKey(key) as ContactMatchRule;
       const hash = matchKeyHash(key);
-      const { state } = await loadAggregate(this.store, contactKeyStream(tenantId, hash), contactKeyDecider, tenantId);
+      const history = histories[i];
+      if (history.length === 0 || history[0].metadata.tenantId !== tenantId) continue;
+      const state = history.reduce((s, e) => contactKeyDecider.evolve(s, { type: e.type, data: e.data } as ContactKeyEvent), contactKeyDecider.initialState());
       for (const holder of state.contactIds) {
         const entry = await this.entry(tenantId, holder);
         // The entry is the truth: a key it does not (or not yet) hold is no match.

@@ -1,10 +1,12 @@
-import { LeadEventType, leadStream, streamId, type EventMetadata, type LeadEvent, type LeadScoringEvent, type RecordedEvent } from '@crm/contracts';
-import { handleCommand, type Clock } from '@crm/domain';
-import type { EventStore } from '@crm/eventstore';
+import { LeadEventType, leadStream, newId, streamId, type EventMetadata, type LeadEvent, type LeadScoringEvent, type RecordedEvent } from '@crm/contracts';
+import { ForeignStreamError, TooMuchContentionError, type Clock } from '@crm/domain';
+import { WrongExpectedVersionError, type EventStore } from '@crm/eventstore';
 import { CLOCK, EVENT_STORE } from '@crm/nest-kit';
 import { currentTraceMetadata } from '@crm/observability';
 import { Inject, Injectable } from '@nestjs/common';
 import { leadRescoreDecider } from '../domain/lead-rescore.decider';
+import type { LeadHistoryEvent } from '../domain/rescore';
+import type { ScoringRules } from '../domain/scoring-rules';
 import { ScoringRulesService } from './scoring-rules.service';
 
 /** Who the score events are attributed to. */
@@ -13,6 +15,9 @@ export const SCORING_ACTOR = 'service:leads.scoring';
 /** Leads re-scored at once when a tenant's rules change. */
 const RESCORE_CONCURRENCY = 8;
 const PAGE_SIZE = 1000;
+/** Re-reads of a lead whose stream another writer appended to meanwhile. */
+const MAX_RESCORE_RETRIES = 10;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Scores leads on the write side: reads a lead's stream, runs the pure model under the
@@ -28,34 +33,55 @@ export class LeadScoringService {
     private readonly rules: ScoringRulesService,
   ) {}
 
-  /** Re-scores one lead of the tenant; `cause` is the event that made it necessary (correlation, causation). */
-  async rescoreLead(tenantId: string, leadId: string, cause: Pick<RecordedEvent, 'id' | 'metadata'>): Promise<LeadScoringEvent[]> {
-    const { rules } = await this.rules.current(tenantId);
-    const absorbed = await this.mergedHistories(tenantId, leadId);
-    const result = await handleCommand(
-      this.store,
-      leadStream(leadId),
-      leadRescoreDecider,
-      { type: 'RescoreLead', data: { leadId, rules, now: this.clock.now(), ...(absorbed.length > 0 && { absorbed }) } },
-      { metadata: this.metadata(tenantId, cause) },
-    );
-    return result.events.map(({ type, data }) => ({ type, data }) as LeadScoringEvent);
+  /**
+   * Re-scores one lead of the tenant; `cause` is the event that made it necessary (correlation,
+   * causation). `rules`: the tenant's rule set when the caller has it (the consumer caches it),
+   * else it is read. The lead's stream is read once per attempt: its merges come from the same
+   * read, and the score events are appended at its revision (re-read and retried on a
+   * concurrent write, as `handleCommand` does).
+   */
+  async rescoreLead(tenantId: string, leadId: string, cause: Pick<RecordedEvent, 'id' | 'metadata'>, rules?: ScoringRules): Promise<LeadScoringEvent[]> {
+    const ruleSet = rules ?? (await this.rules.current(tenantId)).rules;
+    const metadata = this.metadata(tenantId, cause);
+    const stream = leadStream(leadId);
+    for (let attempt = 0; ; attempt++) {
+      const history = await this.store.readStream(stream);
+      if (history.length === 0) return [];
+      if (history[0].metadata.tenantId !== tenantId) throw new ForeignStreamError(stream);
+      const absorbed = await this.mergedHistories(tenantId, leadId, history);
+      const state = history.reduce(
+        (s, e) => leadRescoreDecider.evolve(s, { type: e.type, data: e.data } as LeadHistoryEvent),
+        leadRescoreDecider.initialState(),
+      );
+      const decided = leadRescoreDecider.decide(
+        { type: 'RescoreLead', data: { leadId, rules: ruleSet, now: this.clock.now(), ...(absorbed.length > 0 && { absorbed }) } },
+        state,
+      );
+      if (decided.length === 0) return [];
+      try {
+        await this.store.appendToStream(stream, decided.map((e) => ({ id: newId(), type: e.type, data: e.data, metadata })), {
+          expectedState: history[history.length - 1].revision,
+        });
+        return decided.map(({ type, data }) => ({ type, data }) as LeadScoringEvent);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        if (attempt >= MAX_RESCORE_RETRIES) throw new TooMuchContentionError(stream, attempt + 1);
+        await pause(Math.random() * Math.min(100, 2 ** attempt * 5));
+      }
+    }
   }
 
   /**
    * The histories of the leads merged into this one, and of those merged into them: the
    * survivor takes over their touchpoints. A merge appends `LeadsMerged` on the survivor, which
-   * triggers this re-score.
+   * triggers this re-score. `own` is the survivor's history, already read.
    */
-  private async mergedHistories(tenantId: string, leadId: string): Promise<LeadEvent[]> {
+  private async mergedHistories(tenantId: string, leadId: string, own: readonly RecordedEvent[]): Promise<LeadEvent[]> {
     const seen = new Set([leadId]);
-    const queue = [leadId];
     const absorbed: LeadEvent[] = [];
-    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-      const history = await this.store.readStream(leadStream(id));
-      if (history.length === 0 || history[0].metadata.tenantId !== tenantId) continue;
+    const queue: string[] = [];
+    const follow = (history: readonly RecordedEvent[]) => {
       for (const event of history) {
-        if (id !== leadId) absorbed.push({ type: event.type, data: event.data } as LeadEvent);
         if (event.type !== LeadEventType.LeadsMerged) continue;
         const { mergedId } = event.data as { mergedId: string };
         if (!seen.has(mergedId)) {
@@ -63,6 +89,13 @@ export class LeadScoringService {
           queue.push(mergedId);
         }
       }
+    };
+    follow(own);
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      const history = await this.store.readStream(leadStream(id));
+      if (history.length === 0 || history[0].metadata.tenantId !== tenantId) continue;
+      for (const event of history) absorbed.push({ type: event.type, data: event.data } as LeadEvent);
+      follow(history);
     }
     return absorbed;
   }
@@ -74,13 +107,14 @@ export class LeadScoringService {
    */
   async rescoreTenant(tenantId: string, cause: Pick<RecordedEvent, 'id' | 'metadata'>): Promise<{ leads: number; rescored: number }> {
     const leadIds = await this.leadIdsOf(tenantId);
+    const { rules } = await this.rules.current(tenantId);
     const queue = [...leadIds];
     let rescored = 0;
     const failures: unknown[] = [];
     const worker = async () => {
       for (let leadId = queue.shift(); leadId !== undefined; leadId = queue.shift()) {
         try {
-          if ((await this.rescoreLead(tenantId, leadId, cause)).length > 0) rescored++;
+          if ((await this.rescoreLead(tenantId, leadId, cause, rules)).length > 0) rescored++;
         } catch (error) {
           failures.push(error);
         }
