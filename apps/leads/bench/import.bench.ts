@@ -124,7 +124,7 @@ const main = async () => {
     out(`\nimport: ${JSON.stringify({ status: first.job.status, processed: first.job.processed, created: first.job.created, attached: first.job.attached, failed: first.job.failed, error: first.job.error })}`);
     out(`  ${first.seconds.toFixed(1)} s (upload accepted after ${first.uploadedMs} ms): ${Math.round(rate)} rows/s`);
     out(`  peak RSS ${mib(peakRss)} (before ${mib(rssBefore)}, +${mib(peakRss - rssBefore)})`);
-    out(`  ratio to the raw INSERT baseline: ${(rate / raw).toFixed(2)} (each row = 1 stream read + 1 append transaction)`);
+    out(`  ratio to the raw INSERT baseline: ${(rate / raw).toFixed(2)} (each new row = 1 multi-stream read + 1 transaction appending the lead and its 3 match-key claims)`);
     const ok = first.job.status === 'completed' && first.job.processed === ROWS && first.job.failed === bad && first.job.created === ROWS - bad;
     out(`  counts ${ok ? 'as expected' : 'NOT as expected'}`);
     // What else the service wrote meanwhile (its own consumers react to the captures, e.g. scoring).
