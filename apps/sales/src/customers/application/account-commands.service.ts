@@ -67,7 +67,7 @@ export class AccountCommandsService {
   }
 
   merge(ctx: RequestContext, survivorId: string, mergedId: string): Promise<Result> {
-    return mergeRecords(this.store, this.index, MERGE, ctx, survivorId, mergedId, this.clock.now());
+    return mergeRecords(this.store, MERGE, ctx, survivorId, mergedId, this.clock.now());
   }
 
   /** Existing accounts the given profile would duplicate; writes nothing. */

@@ -18,7 +18,7 @@ type Result = CommandResult<ContactEvent, ContactState>;
 /** Who engagements recorded from leads' captures are attributed to. */
 export const CONTACT_RECAPTURES_ACTOR = 'service:sales.contact-recaptures';
 
-/** Merge chains are short; a longer one is a cycle (two opposite merges raced) and is not followed. */
+/** Merge chains are short; a longer one is a cycle (only merges written before merges were atomic can form one) and is not followed. */
 const MAX_MERGE_HOPS = 16;
 
 const MERGE: MergeSpec<ContactCommand, ContactEvent, ContactState> = {
@@ -68,7 +68,7 @@ export class ContactCommandsService {
   }
 
   merge(ctx: RequestContext, survivorId: string, mergedId: string): Promise<Result> {
-    return mergeRecords(this.store, this.index, MERGE, ctx, survivorId, mergedId, this.clock.now());
+    return mergeRecords(this.store, MERGE, ctx, survivorId, mergedId, this.clock.now());
   }
 
   /**

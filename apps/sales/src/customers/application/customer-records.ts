@@ -20,7 +20,7 @@ export const loadRecord = async (store: EventStore, tenantId: string, kind: Reco
 export const recordKeys = (kind: RecordKind, record: ExistingRecord): CustomerMatchKey[] =>
   kind === 'account' ? accountMatchKeys(record as ExistingAccount) : contactMatchKeys(record as ExistingContact);
 
-/** Merge chains are short; a longer one means a cycle (two opposite merges raced), which is not followed. */
+/** Merge chains are short; a longer one means a cycle (only merges written before merges were atomic can form one), which is not followed. */
 const MAX_MERGE_HOPS = 16;
 
 /** Where an id leads now: itself, the survivor it was merged into (transitively), or `undefined` when it does not exist. */

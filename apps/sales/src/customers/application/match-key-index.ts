@@ -126,11 +126,6 @@ export class MatchKeyIndex {
     }
   }
 
-  /** A merge: the merged record's keys now lead to the survivor. */
-  async repoint(scope: IndexScope, kind: RecordKind, keys: readonly CustomerMatchKey[], fromId: string, toId: string): Promise<void> {
-    for (const { key, rule } of keys) await this.run(scope, kind, key, { type: 'RepointMatchKey', data: { kind, rule, fromId, toId, now: this.clock.now() } });
-  }
-
   async release(scope: IndexScope, kind: RecordKind, keys: readonly CustomerMatchKey[], ownerId: string): Promise<void> {
     for (const { key, rule } of keys) await this.run(scope, kind, key, { type: 'ReleaseMatchKey', data: { kind, rule, ownerId, now: this.clock.now() } });
   }
