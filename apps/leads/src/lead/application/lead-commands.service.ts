@@ -6,7 +6,7 @@ import {
   ConcurrencyConflictError, DomainError, handleCommand, loadAggregate, TooMuchContentionError, type Clock, type CommandOptions, type CommandResult, type Decider,
 } from '@crm/domain';
 import { WrongExpectedVersionError, type EventStore } from '@crm/eventstore';
-import { matchKeys, type MatchKey } from '@crm/identity';
+import { matchKeys } from '@crm/identity';
 import { CLOCK, commandMetadata, commandOptions, EVENT_STORE, TIMER_STORE, type RequestContext } from '@crm/nest-kit';
 import type { TimerStore } from '@crm/scheduler';
 import { Inject, Injectable } from '@nestjs/common';
@@ -38,6 +38,8 @@ export const CONVERSION_CONFIRMATION_ACTOR = 'service:leads.conversion-confirmat
 const MAX_CAPTURE_ATTEMPTS = 20;
 /** A key claimed for a lead that was never written is given up after this long (its capture crashed). */
 const PENDING_CLAIM_MS = 30_000;
+/** Re-reads of a merge whose leads or keys were written by someone else between its read and its append. */
+const MAX_MERGE_ATTEMPTS = 10;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A stream written under another tenant does not exist for this one (as `loadAggregate` reads it). */
@@ -291,49 +293,91 @@ export class LeadCommandsService {
   }
 
   /**
-   * Merges `mergedId` into `survivorId`: `LeadMergedInto` on the loser, then `LeadsMerged` on the
-   * survivor, then the loser's match keys point at the survivor. The survivor is checked first
-   * (If-Match, the rules), so a refused merge leaves the loser untouched; a retry after a crash
-   * in between completes the merge (each step is a no-op once done).
+   * Merges `mergedId` into `survivorId` in ONE atomic `appendToStreams`: `LeadMergedInto` on the
+   * loser, `LeadsMerged` on the survivor and the loser's match keys pointed at the survivor, each
+   * stream at the revision just read, so they are written together or not at all. The pure
+   * deciders decide, the survivor first (a refused merge names the survivor's rule before the
+   * loser's). Two merges of one pair in opposite directions expect the same revisions of both
+   * leads: exactly one append succeeds, the other re-reads and is refused (`lead_merged`, or 409
+   * when its If-Match no longer holds). The Idempotency-Key is stored in both leads' events, as
+   * `handleCommand` stores it, so a retry finds it on the survivor and replays. The loser's rep
+   * slot and return-to-pool timer live elsewhere: they are freed after the append, idempotently,
+   * so a retry after a crash in between frees them.
    */
   async merge(ctx: RequestContext, survivorId: string, body: MergeLeadsBody): Promise<LeadResult> {
     const options = commandOptions(ctx);
-    const command: LeadCommand = { type: 'MergeLead', data: { survivorId, mergedId: body.mergedId, mergedBy: ctx.actor, now: this.clock.now() } };
-    const history = await this.store.readStream(leadStream(survivorId));
-    if (history.length === 0 || history[0].metadata.tenantId !== ctx.tenantId) throw new LeadError('lead_not_found', `lead ${survivorId} does not exist`);
-    const replay = ctx.idempotencyKey !== undefined && history.some((e) => e.metadata.idempotencyKey === ctx.idempotencyKey);
-    if (!replay) {
-      const revision = history[history.length - 1].revision;
-      if (options.expectedRevision !== undefined && options.expectedRevision !== revision) throw new ConcurrencyConflictError(leadStream(survivorId), options.expectedRevision, revision);
-      const state = history.reduce((s, e) => leadDecider.evolve(s, { type: e.type, data: e.data } as LeadEvent), leadDecider.initialState());
-      leadDecider.decide(command, state);
-    }
-    const loser = await handleCommand(this.store, leadStream(body.mergedId), leadDecider,
-      { type: 'MarkLeadMerged', data: { leadId: body.mergedId, survivorId, mergedBy: ctx.actor, now: this.clock.now() } },
-      { metadata: options.metadata, ...(ctx.idempotencyKey !== undefined && { idempotencyKey: ctx.idempotencyKey }) });
-    const result = await handleCommand(this.store, leadStream(survivorId), leadDecider, command, options);
-    if (loser.state.status !== 'none') {
-      await this.releaseOwner(ctx, loser.state);
-      await this.repointKeys(ctx, leadMatchKeys(loser.state), body.mergedId, survivorId);
-    }
-    return result;
-  }
+    const { mergedId } = body;
+    const survivorStream = leadStream(survivorId);
+    const loserStream = leadStream(mergedId);
+    const metadata: EventMetadata = options.idempotencyKey === undefined ? options.metadata : { ...options.metadata, idempotencyKey: options.idempotencyKey };
+    // The loser's key streams are known once the loser is read; a re-read reads them with the leads.
+    let keyStreams: string[] = [];
+    for (let attempt = 0; attempt < MAX_MERGE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await pause(Math.random() * Math.min(100, 2 ** attempt * 5));
+      const read = await this.readMany([survivorStream, loserStream, ...keyStreams]);
+      const survivorHistory = ownHistory(read.get(survivorStream)!, ctx.tenantId);
+      if (survivorHistory.length === 0) throw new LeadError('lead_not_found', `lead ${survivorId} does not exist`);
+      const revision = survivorHistory[survivorHistory.length - 1].revision;
+      const survivor = fold(leadDecider, survivorHistory);
+      const earlier = options.idempotencyKey === undefined ? [] : survivorHistory.filter((e) => e.metadata.idempotencyKey === options.idempotencyKey);
+      if (earlier.length === 0 && options.expectedRevision !== undefined && options.expectedRevision !== revision) {
+        throw new ConcurrencyConflictError(survivorStream, options.expectedRevision, revision);
+      }
+      const now = this.clock.now();
+      // A replay decides nothing on the survivor: what the first attempt wrote is its answer.
+      const survivorEvents = earlier.length > 0 ? [] : leadDecider.decide({ type: 'MergeLead', data: { survivorId, mergedId, mergedBy: ctx.actor, now } }, survivor);
+      const loserHistory = ownHistory(read.get(loserStream)!, ctx.tenantId);
+      const loserBefore = fold(leadDecider, loserHistory);
+      const loserEvents = leadDecider.decide({ type: 'MarkLeadMerged', data: { leadId: mergedId, survivorId, mergedBy: ctx.actor, now } }, loserBefore);
+      const loser = loserEvents.reduce(leadDecider.evolve, loserBefore);
+      // The decider has refused a missing loser already; this tells the compiler so.
+      if (loser.status === 'none') throw new LeadError('lead_not_found', `lead ${mergedId} does not exist`);
 
-  /** The loser's keys (those still naming it) name the survivor now, so later captures attach there. */
-  private async repointKeys(ctx: RequestContext, keys: readonly MatchKey[], fromId: string, toId: string): Promise<void> {
-    const options = { metadata: commandMetadata(ctx) };
-    for (const key of keys) {
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const entry = await this.index.read(ctx.tenantId, key);
-        if (entry.leadId !== undefined && entry.leadId !== fromId) break;
+      // The loser's keys that still name it (or nobody) name the survivor now, so later captures attach there.
+      const keys = leadMatchKeys(loser);
+      keyStreams = this.index.streamsOf(ctx.tenantId, keys);
+      const unread = keyStreams.filter((name) => !read.has(name));
+      if (unread.length > 0) for (const [name, history] of await this.readMany(unread)) read.set(name, history);
+      const entries = keys
+        .map((key, i) => this.index.entryOf(ctx.tenantId, key, read.get(keyStreams[i])!))
+        .filter((entry) => entry.leadId === undefined || entry.leadId === mergedId);
+      const claims = this.index.claims(entries, survivorId, options.metadata);
+
+      const toLoser = loserEvents.map((e) => ({ id: newId(), type: e.type, data: e.data, metadata }));
+      const toSurvivor = survivorEvents.map((e) => ({ id: newId(), type: e.type, data: e.data, metadata }));
+      if (toLoser.length > 0 || toSurvivor.length > 0 || claims.length > 0) {
         try {
-          await this.index.point(entry, toId, options);
-          break;
+          // Both leads are expected at the revisions read even when one has nothing to write: the decision rests on both.
+          await this.store.appendToStreams([
+            { streamName: loserStream, events: toLoser, expectedState: loserHistory[loserHistory.length - 1].revision },
+            { streamName: survivorStream, events: toSurvivor, expectedState: revision },
+            ...claims,
+          ]);
         } catch (error) {
-          if (!(error instanceof ConcurrencyConflictError)) throw error;
+          // Something was written since the read (nothing of ours was): read again; the If-Match check above answers 409 if it was the survivor.
+          if (error instanceof WrongExpectedVersionError) continue;
+          throw error;
         }
       }
+      await this.releaseOwner(ctx, loser);
+      if (earlier.length > 0) {
+        return { state: survivor, events: earlier.map((e) => ({ type: e.type, data: e.data, id: e.id, revision: e.revision }) as LeadResult['events'][number]), revision, replayed: true };
+      }
+      return {
+        state: survivorEvents.reduce(leadDecider.evolve, survivor),
+        events: survivorEvents.map((e, i) => ({ ...e, id: toSurvivor[i].id, revision: revision + 1 + i })),
+        revision: revision + survivorEvents.length,
+        replayed: false,
+      };
     }
+    throw new TooMuchContentionError(survivorStream, MAX_MERGE_ATTEMPTS);
+  }
+
+  /** Several streams in one round trip, by name (a name given twice is read once). */
+  private async readMany(names: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const unique = [...new Set(names)];
+    const histories = await this.store.readStreams(unique);
+    return new Map(unique.map((name, i) => [name, histories[i]]));
   }
 
   /**
