@@ -1,2 +1,3 @@
 export * from './servers';
 export * from './http';
+export * from './committed-events';
