@@ -105,7 +105,18 @@ export const loadAggregate = async <Event extends DomainEvent, State>(
   decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
   tenantId: string,
 ): Promise<LoadedAggregate<State>> => {
-  const history = await store.readStream(streamName);
+  return foldHistory(decider, await store.readStream(streamName), tenantId);
+};
+
+/**
+ * `loadAggregate` on a stream already read (e.g. with others, in one `readStreams`): the folded
+ * state and revision, where a stream written under another tenant does not exist for this one (-1).
+ */
+export const foldHistory = <Event extends DomainEvent, State>(
+  decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
+  history: readonly RecordedEvent[],
+  tenantId: string,
+): LoadedAggregate<State> => {
   if (history.length === 0 || history[0].metadata.tenantId !== tenantId) return { state: decider.initialState(), revision: -1 };
   return {
     state: history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), decider.initialState()),

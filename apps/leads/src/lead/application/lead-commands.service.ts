@@ -3,7 +3,7 @@ import {
   type LeadEvent, type RecordedEvent,
 } from '@crm/contracts';
 import {
-  ConcurrencyConflictError, DomainError, handleCommand, loadAggregate, TooMuchContentionError, type Clock, type CommandOptions, type CommandResult, type Decider,
+  ConcurrencyConflictError, DomainError, foldHistory, handleCommand, loadAggregate, TooMuchContentionError, type Clock, type CommandOptions, type CommandResult,
 } from '@crm/domain';
 import { WrongExpectedVersionError, type EventStore } from '@crm/eventstore';
 import { matchKeys } from '@crm/identity';
@@ -42,12 +42,12 @@ const PENDING_CLAIM_MS = 30_000;
 const MAX_MERGE_ATTEMPTS = 10;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A stream written under another tenant does not exist for this one (as `loadAggregate` reads it). */
-const ownHistory = (history: readonly RecordedEvent[], tenantId: string): readonly RecordedEvent[] =>
-  history.length > 0 && history[0].metadata.tenantId === tenantId ? history : [];
+/** The metadata of events appended outside `handleCommand`, with the Idempotency-Key stored as `handleCommand` stores it (a retry finds it). */
+const appendMetadata = (options: CommandOptions): EventMetadata =>
+  options.idempotencyKey === undefined ? options.metadata : { ...options.metadata, idempotencyKey: options.idempotencyKey };
 
-const fold = <Event extends DomainEvent, State>(decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>, history: readonly RecordedEvent[]): State =>
-  history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), decider.initialState());
+/** Decided events as appended by hand: each with a fresh id. */
+const toAppend = (events: readonly DomainEvent[], metadata: EventMetadata) => events.map((e) => ({ id: newId(), type: e.type, data: e.data, metadata }));
 
 /** The lead a key's owner stands for now: merged leads redirect to their survivor. */
 type KeyOwner = { kind: 'open'; leadId: string } | { kind: 'closed' } | { kind: 'missing' };
@@ -133,20 +133,23 @@ export class LeadCommandsService {
       const read = await this.store.readStreams([...replayStreams, ...leadKeyStreams, ...contactKeyStreams]);
       if (ctx.idempotencyKey) {
         // A retry replays what the first attempt did: the created lead, or the contact capture.
-        if (ownHistory(read[0], ctx.tenantId).length > 0) return this.createLead(leadId, data, options);
-        const capture = fold(contactCaptureDecider, ownHistory(read[1], ctx.tenantId));
+        if (foldHistory(leadDecider, read[0], ctx.tenantId).revision >= 0) return this.createLead(leadId, data, options);
+        const { state: capture } = foldHistory(contactCaptureDecider, read[1], ctx.tenantId);
         if (capture.status === 'recorded') return this.attachToContact(captureId, { contactId: capture.contactId, rule: capture.matchedOn }, data, options);
       }
       const entries = keys.map((key, i) => this.index.entryOf(ctx.tenantId, key, read[replayStreams.length + i]));
       const takeable: MatchKeyEntry[] = [];
       let target: { leadId: string; entry: MatchKeyEntry } | undefined;
       let pending = false;
+      // Several keys usually name the same lead: its stream is read once per attempt.
+      const owners = new Map<string, Promise<KeyOwner>>();
       for (const entry of entries) {
         if (entry.leadId === undefined || entry.leadId === leadId) {
           takeable.push(entry);
           continue;
         }
-        const owner = await this.keyOwner(ctx.tenantId, entry.leadId);
+        if (!owners.has(entry.leadId)) owners.set(entry.leadId, this.keyOwner(ctx.tenantId, entry.leadId));
+        const owner = await owners.get(entry.leadId)!;
         if (owner.kind === 'open') {
           target ??= { leadId: owner.leadId, entry };
           if (owner.leadId === target.leadId && owner.leadId !== entry.leadId) takeable.push(entry);
@@ -192,8 +195,7 @@ export class LeadCommandsService {
   ): Promise<LeadCaptureResult> {
     const initial = leadDecider.initialState();
     const decided = leadDecider.decide({ type: 'CaptureLead', data: { leadId, ...data } }, initial);
-    const metadata: EventMetadata = options.idempotencyKey === undefined ? options.metadata : { ...options.metadata, idempotencyKey: options.idempotencyKey };
-    const leadEvents = decided.map((e) => ({ id: newId(), type: e.type, data: e.data, metadata }));
+    const leadEvents = toAppend(decided, appendMetadata(options));
     await this.store.appendToStreams([
       ...this.index.claims(entries, leadId, options.metadata),
       { streamName: leadStream(leadId), events: leadEvents, expectedState: 'no_stream' },
@@ -309,25 +311,22 @@ export class LeadCommandsService {
     const { mergedId } = body;
     const survivorStream = leadStream(survivorId);
     const loserStream = leadStream(mergedId);
-    const metadata: EventMetadata = options.idempotencyKey === undefined ? options.metadata : { ...options.metadata, idempotencyKey: options.idempotencyKey };
+    const metadata = appendMetadata(options);
     // The loser's key streams are known once the loser is read; a re-read reads them with the leads.
     let keyStreams: string[] = [];
     for (let attempt = 0; attempt < MAX_MERGE_ATTEMPTS; attempt++) {
       if (attempt > 0) await pause(Math.random() * Math.min(100, 2 ** attempt * 5));
       const read = await this.readMany([survivorStream, loserStream, ...keyStreams]);
-      const survivorHistory = ownHistory(read.get(survivorStream)!, ctx.tenantId);
-      if (survivorHistory.length === 0) throw new LeadError('lead_not_found', `lead ${survivorId} does not exist`);
-      const revision = survivorHistory[survivorHistory.length - 1].revision;
-      const survivor = fold(leadDecider, survivorHistory);
-      const earlier = options.idempotencyKey === undefined ? [] : survivorHistory.filter((e) => e.metadata.idempotencyKey === options.idempotencyKey);
+      const { state: survivor, revision } = foldHistory(leadDecider, read.get(survivorStream)!, ctx.tenantId);
+      if (revision === -1) throw new LeadError('lead_not_found', `lead ${survivorId} does not exist`);
+      const earlier = options.idempotencyKey === undefined ? [] : read.get(survivorStream)!.filter((e) => e.metadata.idempotencyKey === options.idempotencyKey);
       if (earlier.length === 0 && options.expectedRevision !== undefined && options.expectedRevision !== revision) {
         throw new ConcurrencyConflictError(survivorStream, options.expectedRevision, revision);
       }
       const now = this.clock.now();
       // A replay decides nothing on the survivor: what the first attempt wrote is its answer.
       const survivorEvents = earlier.length > 0 ? [] : leadDecider.decide({ type: 'MergeLead', data: { survivorId, mergedId, mergedBy: ctx.actor, now } }, survivor);
-      const loserHistory = ownHistory(read.get(loserStream)!, ctx.tenantId);
-      const loserBefore = fold(leadDecider, loserHistory);
+      const { state: loserBefore, revision: loserRevision } = foldHistory(leadDecider, read.get(loserStream)!, ctx.tenantId);
       const loserEvents = leadDecider.decide({ type: 'MarkLeadMerged', data: { leadId: mergedId, survivorId, mergedBy: ctx.actor, now } }, loserBefore);
       const loser = loserEvents.reduce(leadDecider.evolve, loserBefore);
       // The decider has refused a missing loser already; this tells the compiler so.
@@ -343,13 +342,13 @@ export class LeadCommandsService {
         .filter((entry) => entry.leadId === undefined || entry.leadId === mergedId);
       const claims = this.index.claims(entries, survivorId, options.metadata);
 
-      const toLoser = loserEvents.map((e) => ({ id: newId(), type: e.type, data: e.data, metadata }));
-      const toSurvivor = survivorEvents.map((e) => ({ id: newId(), type: e.type, data: e.data, metadata }));
+      const toLoser = toAppend(loserEvents, metadata);
+      const toSurvivor = toAppend(survivorEvents, metadata);
       if (toLoser.length > 0 || toSurvivor.length > 0 || claims.length > 0) {
         try {
           // Both leads are expected at the revisions read even when one has nothing to write: the decision rests on both.
           await this.store.appendToStreams([
-            { streamName: loserStream, events: toLoser, expectedState: loserHistory[loserHistory.length - 1].revision },
+            { streamName: loserStream, events: toLoser, expectedState: loserRevision },
             { streamName: survivorStream, events: toSurvivor, expectedState: revision },
             ...claims,
           ]);

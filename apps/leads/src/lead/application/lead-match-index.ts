@@ -1,5 +1,5 @@
-import { leadMatchKeyStream, newId, type EventMetadata, type LeadMatchKeyEvent, type LeadMatchRule, type RecordedEvent } from '@crm/contracts';
-import { handleCommand, loadAggregate, type Clock, type CommandOptions } from '@crm/domain';
+import { leadMatchKeyStream, newId, type EventMetadata, type LeadMatchRule, type RecordedEvent } from '@crm/contracts';
+import { foldHistory, handleCommand, type Clock, type CommandOptions } from '@crm/domain';
 import type { EventStore, StreamAppend } from '@crm/eventstore';
 import { ruleOfKey, type MatchKey } from '@crm/identity';
 import { createHash } from 'node:crypto';
@@ -23,11 +23,6 @@ export class LeadMatchIndex {
     private readonly clock: Clock,
   ) {}
 
-  async read(tenantId: string, key: MatchKey): Promise<MatchKeyEntry> {
-    const { state, revision } = await loadAggregate(this.store, leadMatchKeyStream(tenantId, matchKeyHash(key)), leadMatchKeyDecider, tenantId);
-    return { key, rule: ruleOfKey(key), revision, ...state };
-  }
-
   /** The key streams of a tenant's keys, in the order of the keys (for one `readStreams` with other streams). */
   streamsOf(tenantId: string, keys: readonly MatchKey[]): string[] {
     return keys.map((key) => leadMatchKeyStream(tenantId, matchKeyHash(key)));
@@ -35,17 +30,8 @@ export class LeadMatchIndex {
 
   /** A key's entry from its stream as read (a stream written under another tenant reads as unclaimed). */
   entryOf(tenantId: string, key: MatchKey, history: readonly RecordedEvent[]): MatchKeyEntry {
-    const own = history.length > 0 && history[0].metadata.tenantId === tenantId;
-    const state = own
-      ? history.reduce((s, e) => leadMatchKeyDecider.evolve(s, { type: e.type, data: e.data } as LeadMatchKeyEvent), leadMatchKeyDecider.initialState())
-      : leadMatchKeyDecider.initialState();
-    return { key, rule: ruleOfKey(key), revision: own ? history[history.length - 1].revision : -1, ...state };
-  }
-
-  /** Every key's entry, in one round trip. */
-  async readAll(tenantId: string, keys: readonly MatchKey[]): Promise<MatchKeyEntry[]> {
-    const histories = await this.store.readStreams(this.streamsOf(tenantId, keys));
-    return keys.map((key, i) => this.entryOf(tenantId, key, histories[i]));
+    const { state, revision } = foldHistory(leadMatchKeyDecider, history, tenantId);
+    return { key, rule: ruleOfKey(key), revision, ...state };
   }
 
   /**

@@ -1,8 +1,8 @@
 import {
   ContactCreatedData, ContactUpdatedData, contactKeyStream, RecordMergedIntoData, SalesCustomerEventType, salesContactStream,
-  type ContactKeyEvent, type ContactMatchRule, type EventMetadata, type RecordedEvent,
+  type ContactMatchRule, type EventMetadata, type RecordedEvent,
 } from '@crm/contracts';
-import { handleCommand, loadAggregate, type Clock } from '@crm/domain';
+import { foldHistory, handleCommand, loadAggregate, type Clock } from '@crm/domain';
 import type { EventStore } from '@crm/eventstore';
 import { matchKeys, ruleOfKey, type MatchKey } from '@crm/identity';
 import { contactKeyDecider, salesContactDecider, type IndexSalesContact, type SalesContactState } from '../domain/contact-index.decider';
@@ -75,7 +75,7 @@ export class SalesContactIndex {
   }
 
   /** The contact keys a capture looks up: e-mail and phone (the company + name key is not indexed for contacts). */
-  contactKeys(keys: readonly MatchKey[]): MatchKey[] {
+  private contactKeys(keys: readonly MatchKey[]): MatchKey[] {
     return keys.filter((key) => ruleOfKey(key) !== 'company_and_name');
   }
 
@@ -85,25 +85,17 @@ export class SalesContactIndex {
   }
 
   /**
-   * The contact a person with these keys is, strongest rule first (e-mail, then phone). Of
-   * several contacts holding one key the oldest wins; a merged contact stands for its survivor.
-   */
-  async find(tenantId: string, keys: readonly MatchKey[]): Promise<ContactMatch | undefined> {
-    return this.match(tenantId, keys, await this.store.readStreams(this.streamsOf(tenantId, keys)));
-  }
-
-  /**
-   * `find` on key streams already read (`histories`, in the order of `streamsOf`). Nothing more
-   * is read unless a key has holders (then their entries, to confirm them).
+   * The contact a person with these keys is, strongest rule first (e-mail, then phone), from the
+   * key streams already read (`histories`, in the order of `streamsOf`). Of several contacts
+   * holding one key the oldest wins; a merged contact stands for its survivor. Nothing more is
+   * read unless a key has holders (then their entries, to confirm them).
    */
   async match(tenantId: string, keys: readonly MatchKey[], histories: readonly RecordedEvent[][]): Promise<ContactMatch | undefined> {
     const contactKeys = this.contactKeys(keys);
     for (const [i, key] of contactKeys.entries()) {
       const rule = ruleOfKey(key) as ContactMatchRule;
       const hash = matchKeyHash(key);
-      const history = histories[i];
-      if (history.length === 0 || history[0].metadata.tenantId !== tenantId) continue;
-      const state = history.reduce((s, e) => contactKeyDecider.evolve(s, { type: e.type, data: e.data } as ContactKeyEvent), contactKeyDecider.initialState());
+      const { state } = foldHistory(contactKeyDecider, histories[i], tenantId);
       for (const holder of state.contactIds) {
         const entry = await this.entry(tenantId, holder);
         // The entry is the truth: a key it does not (or not yet) hold is no match.

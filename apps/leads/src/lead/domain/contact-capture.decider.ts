@@ -1,6 +1,7 @@
 import { ContactCaptureEventType, type ContactCaptureEvent, type ContactMatchRule } from '@crm/contracts';
 import type { Decider } from '@crm/domain';
 import type { CaptureLead } from './lead.commands';
+import { capturedPerson } from './lead.decider';
 
 /**
  * A capture that matched a sales contact and no open lead: it is recorded against the contact
@@ -24,12 +25,7 @@ export const contactCaptureDecider: Decider<RecordContactCapture, ContactCapture
         data: {
           captureId: data.captureId,
           contactId: data.contactId,
-          name: data.name,
-          ...(data.company !== undefined && { company: data.company }),
-          ...(data.email !== undefined && { email: data.email }),
-          ...(data.phone !== undefined && { phone: data.phone }),
-          source: data.source,
-          ...(data.consents?.length && { consents: data.consents }),
+          ...capturedPerson(data),
           matchedOn: data.matchedOn,
           capturedAt: data.now.toISOString(),
         },

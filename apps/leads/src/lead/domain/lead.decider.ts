@@ -84,18 +84,23 @@ const open = (state: LeadState, leadId: string): ExistingLead => {
   return lead;
 };
 
+/** The person and source a capture carries, as every capture event (`LeadCaptured`, `LeadRecaptured`, `ContactRecaptured`) records them. */
+export const capturedPerson = (data: Omit<CaptureLead['data'], 'leadId' | 'now'>) => ({
+  name: data.name,
+  ...(data.company !== undefined && { company: data.company }),
+  ...(data.email !== undefined && { email: data.email }),
+  ...(data.phone !== undefined && { phone: data.phone }),
+  source: data.source,
+  ...(data.consents?.length && { consents: data.consents }),
+});
+
 const capture = ({ data }: CaptureLead, state: LeadState): LeadEvent[] => {
   if (state.status !== 'none') throw new LeadError('lead_already_exists', `lead ${data.leadId} already exists`);
   return [{
     type: LeadEventType.LeadCaptured,
     data: {
       leadId: data.leadId,
-      name: data.name,
-      ...(data.company !== undefined && { company: data.company }),
-      ...(data.email !== undefined && { email: data.email }),
-      ...(data.phone !== undefined && { phone: data.phone }),
-      source: data.source,
-      ...(data.consents?.length && { consents: data.consents }),
+      ...capturedPerson(data),
       capturedAt: data.now.toISOString(),
     },
   }];
@@ -113,12 +118,7 @@ const recapture = ({ data }: RecaptureLead, state: LeadState): LeadEvent[] => {
     type: LeadEventType.LeadRecaptured,
     data: {
       leadId: data.leadId,
-      name: data.name,
-      ...(data.company !== undefined && { company: data.company }),
-      ...(data.email !== undefined && { email: data.email }),
-      ...(data.phone !== undefined && { phone: data.phone }),
-      source: data.source,
-      ...(data.consents?.length && { consents: data.consents }),
+      ...capturedPerson(data),
       matchedOn: data.matchedOn,
       ...(Object.keys(added).length > 0 && { added }),
       recapturedAt: data.now.toISOString(),

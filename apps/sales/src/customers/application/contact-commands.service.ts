@@ -1,5 +1,5 @@
 import { contactStream, idFromKey, newId, type ContactEvent, type ContactRecapturedData, type EventMetadata, type RecordedEvent } from '@crm/contracts';
-import { handleCommand, loadAggregate, type Clock, type CommandResult } from '@crm/domain';
+import { foldHistory, handleCommand, loadAggregate, type Clock, type CommandResult } from '@crm/domain';
 import type { EventStore } from '@crm/eventstore';
 import { commandMetadata, commandOptions, CLOCK, EVENT_STORE, type RequestContext } from '@crm/nest-kit';
 import { Inject, Injectable } from '@nestjs/common';
@@ -9,7 +9,7 @@ import { CustomerError } from '../domain/customer.errors';
 import { contactMatchKeys, keyChanges } from '../domain/match-keys';
 import { applyChanges } from '../domain/profile-changes';
 import type { CheckContactDuplicatesBody, CreateContactBody, UpdateContactBody } from '../http/contact.dto';
-import { loadRecord } from './customer-records';
+import { loadRecord, MAX_MERGE_HOPS } from './customer-records';
 import { MatchKeyIndex, type IndexScope } from './match-key-index';
 import { mergeRecords, type MergeSpec } from './record-merge';
 
@@ -17,9 +17,6 @@ type Result = CommandResult<ContactEvent, ContactState>;
 
 /** Who engagements recorded from leads' captures are attributed to. */
 export const CONTACT_RECAPTURES_ACTOR = 'service:sales.contact-recaptures';
-
-/** Merge chains are short; a longer one is a cycle (only merges written before merges were atomic can form one) and is not followed. */
-const MAX_MERGE_HOPS = 16;
 
 const MERGE: MergeSpec<ContactCommand, ContactEvent, ContactState> = {
   kind: 'contact',
@@ -86,8 +83,8 @@ export class ContactCommandsService {
     let contactId = data.contactId;
     for (let hop = 0; hop <= MAX_MERGE_HOPS; hop++) {
       const history = await this.store.readStream(contactStream(contactId));
-      if (history.length === 0 || history[0].metadata.tenantId !== tenantId) return undefined;
-      const state = history.reduce((s, e) => contactDecider.evolve(s, { type: e.type, data: e.data } as ContactEvent), contactDecider.initialState());
+      const { state, revision } = foldHistory(contactDecider, history, tenantId);
+      if (revision === -1) return undefined;
       const noted = history.some((e) => e.metadata.idempotencyKey === idempotencyKey);
       if (noted || state.status !== 'merged') {
         try {
@@ -109,9 +106,8 @@ export class ContactCommandsService {
     return undefined;
   }
 
-  async duplicates(ctx: RequestContext, profile: CheckContactDuplicatesBody) {
-    const matches = await this.index.matches(ctx.tenantId, 'contact', contactMatchKeys(profile));
-    return Promise.all(matches.map(async (m) => ({ ...m, name: (await loadRecord(this.store, ctx.tenantId, 'contact', m.id))!.name })));
+  duplicates(ctx: RequestContext, profile: CheckContactDuplicatesBody) {
+    return this.index.matches(ctx.tenantId, 'contact', contactMatchKeys(profile));
   }
 
   async get(ctx: RequestContext, contactId: string): Promise<{ state: ExistingContact; revision: number }> {

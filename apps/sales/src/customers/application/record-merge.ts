@@ -1,5 +1,5 @@
-import { newId, type DomainEvent, type EventMetadata, type NewEvent, type RecordedEvent } from '@crm/contracts';
-import { ConcurrencyConflictError, TooMuchContentionError, type AppendedEvent, type CommandResult, type Decider } from '@crm/domain';
+import { newId, type DomainEvent, type EventMetadata, type NewEvent } from '@crm/contracts';
+import { ConcurrencyConflictError, foldHistory, TooMuchContentionError, type AppendedEvent, type CommandResult, type Decider } from '@crm/domain';
 import { WrongExpectedVersionError, type EventStore, type StreamAppend } from '@crm/eventstore';
 import { commandMetadata, type RequestContext } from '@crm/nest-kit';
 import { CustomerError } from '../domain/customer.errors';
@@ -25,15 +25,6 @@ export type MergeSpec<Command, Event extends DomainEvent, State> = {
  */
 const MAX_ATTEMPTS = 12;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A stream written under another tenant does not exist for this one (as `loadAggregate` reads it). */
-const ownHistory = (history: readonly RecordedEvent[], tenantId: string): readonly RecordedEvent[] =>
-  history.length > 0 && history[0].metadata.tenantId === tenantId ? history : [];
-
-const fold = <Event extends DomainEvent, State>(decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>, history: readonly RecordedEvent[]): State =>
-  history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), decider.initialState());
-
-const revisionOf = (history: readonly RecordedEvent[]): number => (history.length === 0 ? -1 : history[history.length - 1].revision);
 
 const sameKeys = (a: readonly CustomerMatchKey[], b: readonly CustomerMatchKey[]): boolean =>
   a.length === b.length && a.every((key, i) => key.key === b[i].key);
@@ -78,11 +69,9 @@ export const mergeRecords = async <Command, Event extends DomainEvent, State>(
     const [survivorRead, mergedRead, ...keyReads] = await store.readStreams([survivorStream, mergedStream, ...keyStreams]);
 
     // The survivor: exists (else 404), If-Match, its rules; all before anything is written.
-    const survivorHistory = ownHistory(survivorRead, ctx.tenantId);
-    const survivorRevision = revisionOf(survivorHistory);
+    const { state: survivor, revision: survivorRevision } = foldHistory(spec.decider, survivorRead, ctx.tenantId);
     if (survivorRevision === -1) throw new CustomerError(`${spec.kind}_not_found`, `${spec.kind} ${survivorId} does not exist`);
-    const survivor = fold(spec.decider, survivorHistory);
-    const earlier = ctx.idempotencyKey === undefined ? [] : survivorHistory.filter((e) => e.metadata.idempotencyKey === ctx.idempotencyKey);
+    const earlier = ctx.idempotencyKey === undefined ? [] : survivorRead.filter((e) => e.metadata.idempotencyKey === ctx.idempotencyKey);
     const replay = earlier.length > 0;
     if (!replay && ctx.expectedRevision !== undefined && ctx.expectedRevision !== survivorRevision) {
       throw new ConcurrencyConflictError(survivorStream, ctx.expectedRevision, survivorRevision);
@@ -91,8 +80,7 @@ export const mergeRecords = async <Command, Event extends DomainEvent, State>(
     const survivorEvents = replay ? [] : spec.decider.decide(spec.absorb(data), survivor);
 
     // The merged record: exists (else 422), its rules (a repeat of the same merge decides nothing).
-    const mergedHistory = ownHistory(mergedRead, ctx.tenantId);
-    const merged = fold(spec.decider, mergedHistory);
+    const { state: merged, revision: mergedRevision } = foldHistory(spec.decider, mergedRead, ctx.tenantId);
     const mergedRecord = merged as unknown as { status: 'none' } | ExistingRecord;
     if (mergedRecord.status === 'none') throw new CustomerError(`unknown_${spec.kind}`, `${spec.kind} ${mergedId} (to merge) does not exist`, { mergedId });
     const mergedEvents = spec.decider.decide(spec.mergeInto(data), merged);
@@ -106,9 +94,9 @@ export const mergeRecords = async <Command, Event extends DomainEvent, State>(
     }
     const keyAppends: StreamAppend[] = [];
     keys.forEach(({ rule }, i) => {
-      const history = keyReads[i];
-      const events = matchKeyDecider.decide({ type: 'RepointMatchKey', data: { kind: spec.kind, rule, fromId: mergedId, toId: survivorId, now } }, fold(matchKeyDecider, history));
-      if (events.length > 0) keyAppends.push({ streamName: keyStreams[i], events: toNew(events, keyMetadata), expectedState: revisionOf(history) });
+      const key = foldHistory(matchKeyDecider, keyReads[i], ctx.tenantId);
+      const events = matchKeyDecider.decide({ type: 'RepointMatchKey', data: { kind: spec.kind, rule, fromId: mergedId, toId: survivorId, now } }, key.state);
+      if (events.length > 0) keyAppends.push({ streamName: keyStreams[i], events: toNew(events, keyMetadata), expectedState: key.revision });
     });
 
     const survivorNew = toNew(survivorEvents, recordMetadata);
@@ -116,7 +104,7 @@ export const mergeRecords = async <Command, Event extends DomainEvent, State>(
       try {
         await store.appendToStreams([
           // Both records are checked at the revision read, also when one of them gets no event.
-          { streamName: mergedStream, events: toNew(mergedEvents, recordMetadata), expectedState: revisionOf(mergedHistory) },
+          { streamName: mergedStream, events: toNew(mergedEvents, recordMetadata), expectedState: mergedRevision },
           { streamName: survivorStream, events: survivorNew, expectedState: survivorRevision },
           ...keyAppends,
         ]);
