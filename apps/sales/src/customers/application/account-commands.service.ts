@@ -71,9 +71,8 @@ export class AccountCommandsService {
   }
 
   /** Existing accounts the given profile would duplicate; writes nothing. */
-  async duplicates(ctx: RequestContext, profile: CheckAccountDuplicatesBody) {
-    const matches = await this.index.matches(ctx.tenantId, 'account', accountMatchKeys(profile));
-    return Promise.all(matches.map(async (m) => ({ ...m, name: (await loadRecord(this.store, ctx.tenantId, 'account', m.id))!.name })));
+  duplicates(ctx: RequestContext, profile: CheckAccountDuplicatesBody) {
+    return this.index.matches(ctx.tenantId, 'account', accountMatchKeys(profile));
   }
 
   async get(ctx: RequestContext, accountId: string): Promise<{ state: ExistingAccount; revision: number }> {

@@ -21,16 +21,20 @@ export const recordKeys = (kind: RecordKind, record: ExistingRecord): CustomerMa
   kind === 'account' ? accountMatchKeys(record as ExistingAccount) : contactMatchKeys(record as ExistingContact);
 
 /** Merge chains are short; a longer one means a cycle (only merges written before merges were atomic can form one), which is not followed. */
-const MAX_MERGE_HOPS = 16;
+export const MAX_MERGE_HOPS = 16;
 
-/** Where an id leads now: itself, the survivor it was merged into (transitively), or `undefined` when it does not exist. */
-export const resolveRecord = async (store: EventStore, tenantId: string, kind: RecordKind, id: string): Promise<ExistingRecord | undefined> => {
-  let record = await loadRecord(store, tenantId, kind, id);
+/** Where a record already read leads now: itself, the survivor it was merged into (transitively), or `undefined`. */
+export const followMerges = async (store: EventStore, tenantId: string, kind: RecordKind, from: ExistingRecord | undefined): Promise<ExistingRecord | undefined> => {
+  let record = from;
   for (let hop = 0; record?.status === 'merged' && hop < MAX_MERGE_HOPS; hop++) {
     record = await loadRecord(store, tenantId, kind, record.mergedInto!);
   }
   return record?.status === 'active' ? record : undefined;
 };
+
+/** Where an id leads now: itself, the survivor it was merged into (transitively), or `undefined` when it does not exist. */
+export const resolveRecord = async (store: EventStore, tenantId: string, kind: RecordKind, id: string): Promise<ExistingRecord | undefined> =>
+  followMerges(store, tenantId, kind, await loadRecord(store, tenantId, kind, id));
 
 export const recordIdOf = (kind: RecordKind, record: ExistingRecord): string =>
   kind === 'account' ? (record as ExistingAccount).accountId : (record as ExistingContact).contactId;

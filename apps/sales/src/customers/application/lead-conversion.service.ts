@@ -8,8 +8,8 @@ import { CLOCK, EVENT_STORE } from '@crm/nest-kit';
 import { currentTraceMetadata } from '@crm/observability';
 import { Inject, Injectable } from '@nestjs/common';
 import { readSalesSettings } from '../../settings/sales-settings.reader';
-import { accountDecider, type ExistingAccount } from '../domain/account.decider';
-import { contactDecider, type ExistingContact } from '../domain/contact.decider';
+import { accountDecider } from '../domain/account.decider';
+import { contactDecider } from '../domain/contact.decider';
 import { CustomerError } from '../domain/customer.errors';
 import { accountFromLead, accountLookup, contactFromLead, leadConversionDecider, opportunityToOpen } from '../domain/lead-conversion';
 import { accountMatchKeys, contactMatchKeys, type CustomerMatchKey } from '../domain/match-keys';
@@ -109,7 +109,7 @@ export class LeadConversionService {
     const record = await resolveRecord(this.store, run.scope.tenantId, kind, id);
     if (!record) return undefined;
     const resolvedId = recordIdOf(kind, record);
-    const fromThisLead = resolvedId === id && (record as ExistingAccount | ExistingContact).fromLeadId === run.converted.leadId;
+    const fromThisLead = resolvedId === id && record.fromLeadId === run.converted.leadId;
     return { id: resolvedId, outcome: fromThisLead ? 'created' : 'linked' };
   }
 

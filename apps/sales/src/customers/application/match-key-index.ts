@@ -7,7 +7,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CustomerError } from '../domain/customer.errors';
 import { matchKeyDecider, type MatchKeyCommand, type RecordKind } from '../domain/match-key.decider';
 import type { CustomerMatchKey } from '../domain/match-keys';
-import { loadRecord, recordIdOf, recordKeys, resolveRecord, type ExistingRecord } from './customer-records';
+import { followMerges, loadRecord, recordIdOf, recordKeys, type ExistingRecord } from './customer-records';
 
 /**
  * How long a claim whose record was never written counts as a create still in flight. After that
@@ -30,11 +30,11 @@ export const matchKeyStream = (tenantId: string, kind: RecordKind, key: string):
  */
 export type KeyOwnership =
   | { status: 'free' }
-  | { status: 'held'; rawOwnerId: string; ownerId: string }
+  | { status: 'held'; rawOwnerId: string; ownerId: string; owner: ExistingRecord }
   | { status: 'pending'; rawOwnerId: string }
   | { status: 'stale'; rawOwnerId: string };
 
-export type DuplicateMatch = { id: string; matchedOn: MatchKeyRule };
+export type DuplicateMatch = { id: string; matchedOn: MatchKeyRule; name: string };
 
 export type IndexScope = { tenantId: string; metadata: EventMetadata };
 
@@ -66,27 +66,36 @@ export class MatchKeyIndex {
       return inFlight ? { status: 'pending', rawOwnerId } : { status: 'stale', rawOwnerId };
     }
     if (!(await this.holds(tenantId, kind, owner, key.key, MAX_ABSORBED_DEPTH))) return { status: 'stale', rawOwnerId };
-    const live = await resolveRecord(this.store, tenantId, kind, rawOwnerId);
-    return live ? { status: 'held', rawOwnerId, ownerId: recordIdOf(kind, live) } : { status: 'stale', rawOwnerId };
+    // The owner is already read: follow its merges from there rather than reading it again.
+    const live = await followMerges(this.store, tenantId, kind, owner);
+    return live ? { status: 'held', rawOwnerId, ownerId: recordIdOf(kind, live), owner: live } : { status: 'stale', rawOwnerId };
   }
 
-  /** The live records the keys lead to, strongest key first, each record once. Writes nothing. */
-  async matches(tenantId: string, kind: RecordKind, keys: readonly CustomerMatchKey[], except?: string): Promise<DuplicateMatch[]> {
+  /** The live records the keys lead to (with the name already read), strongest key first, each record once. Writes nothing. */
+  async matches(tenantId: string, kind: RecordKind, keys: readonly CustomerMatchKey[]): Promise<DuplicateMatch[]> {
     const found = new Map<string, DuplicateMatch>();
     for (const key of keys) {
       const owner = await this.ownership(tenantId, kind, key);
-      if (owner.status === 'held' && owner.ownerId !== except && !found.has(owner.ownerId)) found.set(owner.ownerId, { id: owner.ownerId, matchedOn: key.rule });
+      if (owner.status === 'held' && !found.has(owner.ownerId)) found.set(owner.ownerId, { id: owner.ownerId, matchedOn: key.rule, name: owner.owner.name });
     }
     return [...found.values()];
   }
 
   /** 409 `duplicate_<kind>` when another record holds (or is creating with) one of the keys. Writes nothing. */
   async assertFree(tenantId: string, kind: RecordKind, keys: readonly CustomerMatchKey[], ownerId: string): Promise<void> {
+    await this.ownershipsFreeFor(tenantId, kind, keys, ownerId);
+  }
+
+  /** Each key's ownership, read once; throws as `assertFree` when another record has one of them. */
+  private async ownershipsFreeFor(tenantId: string, kind: RecordKind, keys: readonly CustomerMatchKey[], ownerId: string): Promise<KeyOwnership[]> {
+    const owners: KeyOwnership[] = [];
     for (const key of keys) {
       const owner = await this.ownership(tenantId, kind, key);
       if (owner.status === 'held' && owner.ownerId !== ownerId && owner.rawOwnerId !== ownerId) throw duplicateError(kind, owner.ownerId, key.rule);
       if (owner.status === 'pending' && owner.rawOwnerId !== ownerId) throw duplicateError(kind, owner.rawOwnerId, key.rule);
+      owners.push(owner);
     }
+    return owners;
   }
 
   /**
@@ -95,10 +104,11 @@ export class MatchKeyIndex {
    * answers 409 with the winner. Keys the owner already has are skipped, so a retry converges.
    */
   async claimAll(scope: IndexScope, kind: RecordKind, keys: readonly CustomerMatchKey[], ownerId: string, reason: 'created' | 'updated'): Promise<void> {
-    await this.assertFree(scope.tenantId, kind, keys, ownerId);
+    // The ownerships checked are the ones claimed against: a key taken since is caught by the key's decider.
+    const owners = await this.ownershipsFreeFor(scope.tenantId, kind, keys, ownerId);
     const claimed: CustomerMatchKey[] = [];
-    for (const key of keys) {
-      const owner = await this.ownership(scope.tenantId, kind, key);
+    for (const [i, key] of keys.entries()) {
+      const owner = owners[i];
       // Held by a record merged into this one: it already leads here.
       if (owner.status === 'held' && owner.ownerId === ownerId && owner.rawOwnerId !== ownerId) continue;
       try {

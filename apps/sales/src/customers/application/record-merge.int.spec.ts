@@ -2,9 +2,7 @@ import { SalesCustomerEventType as T } from '@crm/contracts';
 import { migratePostgresEventStore, PostgresEventStore } from '@crm/eventstore';
 import { createServiceApp, loadBaseConfig } from '@crm/nest-kit';
 import { InMemoryTimerStore } from '@crm/scheduler';
-import { committedEvents, createTestDatabase, type TestDatabase } from '@crm/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Pool } from 'pg';
+import { committedEvents, usePostgresApp } from '@crm/testing';
 import { AppModule } from '../../app.module';
 import { matchKeyStream } from './match-key-index';
 
@@ -14,56 +12,35 @@ import { matchKeyStream } from './match-key-index';
  * moment, of which exactly one may commit; and a retry with the same Idempotency-Key.
  */
 describe('account and contact merges on PostgreSQL', () => {
-  let db: TestDatabase;
-  let pool: Pool;
-  let store: PostgresEventStore;
-  let app: NestFastifyApplication;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('sales_merge');
-    pool = new Pool({ connectionString: db.url, max: 10 });
-    await migratePostgresEventStore(pool, 'sales');
-    store = new PostgresEventStore({ pool, schema: 'sales' });
-    const config = loadBaseConfig('sales', 3102, { EVENT_STORE: 'memory' });
-    const module = AppModule.forRoot(config, { eventStore: store, timers: { timerStore: new InMemoryTimerStore(), start: false }, sales: { background: false } });
-    app = await createServiceApp(module, { name: 'sales', description: 'test' }, { logger: false });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-  });
-  afterAll(async () => {
-    await app?.close();
-    await store?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  const pg = usePostgresApp(
+    'sales_merge',
+    async (pool) => {
+      await migratePostgresEventStore(pool, 'sales');
+      return new PostgresEventStore({ pool, schema: 'sales' });
+    },
+    (store) => {
+      const config = loadBaseConfig('sales', 3102, { EVENT_STORE: 'memory' });
+      const module = AppModule.forRoot(config, { eventStore: store, timers: { timerStore: new InMemoryTimerStore(), start: false }, sales: { background: false } });
+      return createServiceApp(module, { name: 'sales', description: 'test' }, { logger: false });
+    },
+  );
 
   const send = (tenant: string, method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, headers: { 'x-tenant-id': tenant, ...headers }, ...(payload && { payload }) });
+    pg.app.inject({ method, url, headers: { 'x-tenant-id': tenant, ...headers }, ...(payload && { payload }) });
   const create = async (tenant: string, kind: 'accounts' | 'contacts', body: object) => {
     const res = await send(tenant, 'POST', `/v1/${kind}`, body);
     expect(res.statusCode).toBe(201);
     return res.json<{ id: string }>().id;
   };
-  const tenantEvents = (tenant: string) => committedEvents(pool, 'sales', { tenantId: tenant });
+  const tenantEvents = (tenant: string) => committedEvents(pg.pool, 'sales', { tenantId: tenant });
 
-  /** Counts the store calls made while `run` runs (no background consumers are on). */
-  const storeCalls = async (run: () => Promise<unknown>) => {
-    const methods = ['readStream', 'readStreams', 'appendToStream', 'appendToStreams'] as const;
-    const spies = methods.map((method) => jest.spyOn(store, method));
-    try {
-      await run();
-      return Object.fromEntries(spies.map((spy, i) => [methods[i], spy.mock.calls.length]));
-    } finally {
-      spies.forEach((spy) => spy.mockRestore());
-    }
-  };
 
   it('writes a merge as one atomic append: the merged record, the survivor and its keys in one transaction', async () => {
     const tenant = 'pg-merge-one';
     const survivor = await create(tenant, 'accounts', { name: 'Acme Co., Ltd.', email: 'info@acme.com' });
     const merged = await create(tenant, 'accounts', { name: 'Acme Trading', phone: '+14155550100', email: 'sales@acme-trading.com' });
     const before = (await tenantEvents(tenant)).length;
-    const calls = await storeCalls(async () => {
+    const calls = await pg.storeCalls(async () => {
       const res = await send(tenant, 'POST', `/v1/accounts/${survivor}/merge`, { mergedId: merged });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ id: survivor, mergedIds: [merged] });
@@ -73,7 +50,7 @@ describe('account and contact merges on PostgreSQL', () => {
     const written = (await tenantEvents(tenant)).slice(before);
     expect(written.map((e) => e.type)).toEqual([T.AccountMergedInto, T.AccountsMerged, T.MatchKeyClaimed, T.MatchKeyClaimed, T.MatchKeyClaimed]);
     expect(new Set(written.map((e) => e.position >> 20n)).size).toBe(1);
-    const phoneKey = await store.readStream(matchKeyStream(tenant, 'account', 'phone:+14155550100'));
+    const phoneKey = await pg.store.readStream(matchKeyStream(tenant, 'account', 'phone:+14155550100'));
     expect(phoneKey.at(-1)!.data).toMatchObject({ ownerId: survivor, previousOwnerId: merged, reason: 'merged' });
   });
 
@@ -101,12 +78,12 @@ describe('account and contact merges on PostgreSQL', () => {
     expect(loser.mergedInto).toBe(winner.id);
     expect(winner.mergedIds).toEqual([loser.id]);
     expect(loser.mergedIds).toEqual([]);
-    const types = (await store.readStream(`${kind}-${loser.id}`)).map((e) => e.type);
+    const types = (await pg.store.readStream(`${kind}-${loser.id}`)).map((e) => e.type);
     expect(types.filter((t) => t.endsWith('MergedInto'))).toHaveLength(1);
     const loserName = loser.id === a ? 'alpha' : 'beta';
     const loserPhone = loser.id === a ? `+1415555${1000 + i}` : `+1415556${1000 + i}`;
     for (const key of [`email:${loserName}${i}@example.com`, `phone:${loserPhone}`]) {
-      const claims = await store.readStream(matchKeyStream(tenant, kind, key));
+      const claims = await pg.store.readStream(matchKeyStream(tenant, kind, key));
       expect(claims.at(-1)!.data).toMatchObject({ ownerId: winner.id, previousOwnerId: loser.id, reason: 'merged' });
     }
     return winner.id;
@@ -148,9 +125,9 @@ describe('account and contact merges on PostgreSQL', () => {
     expect(first.statusCode).toBe(200);
     // Counted per stream: `$all` on PostgreSQL shows a commit only once every older transaction of
     // the server has ended, so its length can grow with other suites' earlier writes.
-    const streamLengths = async () => (await store.readStreams([`contact-${survivor}`, `contact-${merged}`])).map((events) => events.length);
+    const streamLengths = async () => (await pg.store.readStreams([`contact-${survivor}`, `contact-${merged}`])).map((events) => events.length);
     const before = await streamLengths();
-    const calls = await storeCalls(async () => {
+    const calls = await pg.storeCalls(async () => {
       const again = await send(tenant, 'POST', `/v1/contacts/${survivor}/merge`, { mergedId: merged }, { 'idempotency-key': 'merge-1', 'if-match': '"0"' });
       expect(again.statusCode).toBe(200);
       expect(again.headers.etag).toBe(first.headers.etag);
