@@ -1,25 +1,22 @@
-import {
-  accountStream, contactStream, contractNumberStream, contractStream, idFromKey, newId, opportunityStream, quoteStream,
-  type ContractEvent, type RecordedEvent,
-} from '@crm/contracts';
+import { contractNumberStream, contractStream, idFromKey, newId, opportunityStream, quoteStream, type ContractEvent } from '@crm/contracts';
 import { handleCommand, loadAggregate, type Clock, type CommandResult } from '@crm/domain';
 import type { EventStore } from '@crm/eventstore';
 import { commandMetadata, commandOptions, CLOCK, EVENT_STORE, type RequestContext } from '@crm/nest-kit';
 import { Inject, Injectable } from '@nestjs/common';
+import { resolveRecord } from '../../customers/application/customer-records';
+import type { ExistingAccount } from '../../customers/domain/account.decider';
+import type { ExistingContact } from '../../customers/domain/contact.decider';
+import { opportunityDecider } from '../../pipeline/domain/opportunity.decider';
 import { readSalesSettings } from '../../settings/sales-settings.reader';
 import { contractNumberDecider } from '../domain/contract-number.decider';
-import type { ContractCommand, ContractSchedule, ContractSource } from '../domain/contract.commands';
+import type { AccountSnapshot, ContactSnapshot, ContractCommand, ContractSchedule, ContractSource } from '../domain/contract.commands';
 import { contractDecider, contractTerms, type ContractState, type ExistingContract } from '../domain/contract.decider';
 import { ContractError } from '../domain/contract.errors';
-import { foldAccount, foldContact, foldOpportunityContactId, type AccountSnapshot, type ContactSnapshot } from '../domain/customer-snapshot';
 import type { InstallmentPlan } from '../domain/installments';
 import { quoteDecider } from '../domain/quote.decider';
 import type { CancelContractBody, DraftContractBody, InstallmentsBody, SignContractBody } from '../http/contract.dto';
 
 type Result = CommandResult<ContractEvent, ContractState>;
-
-/** Merges can chain (A into B, B into C); a longer chain than this is treated as unknown. */
-const MAX_MERGE_HOPS = 5;
 
 const toPlan = (installments: InstallmentsBody | undefined): InstallmentPlan => {
   if (installments === undefined) return { kind: 'single' };
@@ -89,17 +86,18 @@ export class ContractCommandsService {
     return { ...result, contractId };
   }
 
-  /** Looks the customer up (account name, primary contact) so the signed event carries all billing and service need. */
+  /**
+   * Looks the customer up (account name, primary contact) so the signed event carries all billing
+   * and service need: through the customers' own reader, which follows merges to the survivor.
+   */
   async sign(ctx: RequestContext, contractId: string, body: SignContractBody): Promise<Result> {
     const { state } = await loadAggregate(this.store, contractStream(contractId), contractDecider, ctx.tenantId);
     let account: AccountSnapshot | undefined;
     let contact: ContactSnapshot | undefined;
     if (state.status === 'drafted') {
-      account = await this.follow(ctx.tenantId, state.accountId, accountStream, foldAccount);
-      const contactId = state.contactId ?? (state.opportunityId !== undefined
-        ? foldOpportunityContactId(await this.ownStream(opportunityStream(state.opportunityId), ctx.tenantId))
-        : undefined);
-      if (contactId !== undefined) contact = await this.follow(ctx.tenantId, contactId, contactStream, foldContact);
+      account = await resolveRecord(this.store, ctx.tenantId, 'account', state.accountId) as ExistingAccount | undefined;
+      const contactId = state.contactId ?? (state.opportunityId !== undefined ? await this.opportunityContactId(ctx.tenantId, state.opportunityId) : undefined);
+      if (contactId !== undefined) contact = await resolveRecord(this.store, ctx.tenantId, 'contact', contactId) as ExistingContact | undefined;
     }
     return this.run(ctx, contractId, {
       type: 'SignContract',
@@ -143,26 +141,10 @@ export class ContractCommandsService {
     return number;
   }
 
-  /** A stream's events when it belongs to the tenant; another tenant's stream reads as empty. */
-  private async ownStream(streamName: string, tenantId: string): Promise<RecordedEvent[]> {
-    const events = await this.store.readStream(streamName);
-    return events.length > 0 && events[0].metadata.tenantId === tenantId ? events : [];
-  }
-
-  /** Folds a customer record, following merges to the surviving record. */
-  private async follow<Snapshot extends { mergedInto?: string }>(
-    tenantId: string,
-    id: string,
-    stream: (id: string) => string,
-    fold: (events: RecordedEvent[]) => Snapshot | undefined,
-  ): Promise<Snapshot | undefined> {
-    let current = id;
-    for (let hop = 0; hop <= MAX_MERGE_HOPS; hop++) {
-      const snapshot = fold(await this.ownStream(stream(current), tenantId));
-      if (snapshot?.mergedInto === undefined) return snapshot;
-      current = snapshot.mergedInto;
-    }
-    return undefined;
+  /** The contact the contract's opportunity names, if any. */
+  private async opportunityContactId(tenantId: string, opportunityId: string): Promise<string | undefined> {
+    const { state } = await loadAggregate(this.store, opportunityStream(opportunityId), opportunityDecider, tenantId);
+    return state.status === 'none' ? undefined : state.contactId;
   }
 
   private run(ctx: RequestContext, contractId: string, command: ContractCommand): Promise<Result> {

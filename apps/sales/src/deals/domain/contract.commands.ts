@@ -1,5 +1,4 @@
 import type { ContractLine } from '@crm/contracts';
-import type { AccountSnapshot, ContactSnapshot } from './customer-snapshot';
 import type { InstallmentPlan } from './installments';
 import type { QuoteState } from './quote.decider';
 
@@ -7,6 +6,10 @@ import type { QuoteState } from './quote.decider';
 export type ContractSource =
   | { kind: 'quote'; quoteId: string; quote: QuoteState }
   | { kind: 'direct'; accountId: string; opportunityId?: string; currency: string; lines: ContractLine[]; taxMinor: number };
+
+/** What signing needs to know about the customer (the service reads it from the customers' streams). */
+export type AccountSnapshot = { accountId: string; name: string };
+export type ContactSnapshot = { contactId: string; name: string; email?: string; phone?: string };
 
 export type ContractSchedule = { startDate: string; endDate?: string; installments: InstallmentPlan };
 

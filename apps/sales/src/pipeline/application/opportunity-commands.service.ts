@@ -31,6 +31,12 @@ export type OpenOpportunity = {
 
 export type LoseBody = { reason?: string; note?: string; competitor?: string };
 
+/** Options of a command caused by a recorded event: its id is the idempotency key (under `scope`), so a redelivery appends nothing. */
+const causedBy = (event: RecordedEvent, scope: string): CommandOptions => {
+  const { tenantId, actor, correlationId } = event.metadata;
+  return { metadata: { tenantId, actor: actor ?? 'system', correlationId, causationId: event.id }, idempotencyKey: `${scope}:${event.id}` };
+};
+
 /**
  * Opportunity commands (`opportunity-<id>`). Each one runs through `handleCommand` and then
  * re-arms the stalled-deal timers from the resulting state.
@@ -57,7 +63,7 @@ export class OpportunityCommandsService {
   }
 
   async changeStage(ctx: RequestContext, opportunityId: string, stageId: string): Promise<OpportunityResult> {
-    const pipeline = await this.pipelineOf(ctx.tenantId, opportunityId);
+    const pipeline = await this.pipelineOf(ctx, opportunityId);
     return this.run(ctx.tenantId, opportunityId, { type: 'ChangeOpportunityStage', data: { opportunityId, stageId, pipeline, changedBy: ctx.actor, now: this.clock.now() } }, commandOptions(ctx));
   }
 
@@ -71,7 +77,7 @@ export class OpportunityCommandsService {
   }
 
   async reopen(ctx: RequestContext, opportunityId: string, stageId: string | undefined): Promise<OpportunityResult> {
-    const pipeline = await this.pipelineOf(ctx.tenantId, opportunityId);
+    const pipeline = await this.pipelineOf(ctx, opportunityId);
     return this.run(ctx.tenantId, opportunityId, {
       type: 'ReopenOpportunity', data: { opportunityId, ...(stageId !== undefined && { stageId }), pipeline, now: this.clock.now() },
     }, commandOptions(ctx));
@@ -91,10 +97,7 @@ export class OpportunityCommandsService {
     return this.run(tenantId, opportunityId, {
       type: 'CreateOpportunity',
       data: { opportunityId, name, accountId, contactId, pipeline, amount, expectedCloseDate, ownerId, source, now: this.clock.now() },
-    }, {
-      metadata: { tenantId, actor: event.metadata.actor ?? 'system', correlationId: event.metadata.correlationId, causationId: event.id },
-      idempotencyKey: `lead-conversion:${event.id}`,
-    });
+    }, causedBy(event, 'lead-conversion'));
   }
 
   /**
@@ -109,10 +112,7 @@ export class OpportunityCommandsService {
     return this.run(tenantId, opportunityId, {
       type: 'RecordOpportunityActivity',
       data: { opportunityId, activityId, kind, occurredAt: new Date(occurredAt), now: this.clock.now() },
-    }, {
-      metadata: { tenantId, actor: event.metadata.actor ?? 'system', correlationId: event.metadata.correlationId, causationId: event.id },
-      idempotencyKey: `opportunity-activity:${event.id}`,
-    });
+    }, causedBy(event, 'opportunity-activity'));
   }
 
   async get(ctx: RequestContext, opportunityId: string): Promise<{ state: Opportunity; revision: number }> {
@@ -134,9 +134,8 @@ export class OpportunityCommandsService {
   }
 
   /** The definition in effect of the opportunity's own pipeline (an opportunity never changes pipeline). */
-  private async pipelineOf(tenantId: string, opportunityId: string): Promise<PipelineDefinition> {
-    const { state } = await loadAggregate(this.store, opportunityStream(opportunityId), opportunityDecider, tenantId);
-    if (state.status === 'none') throw new OpportunityError('opportunity_not_found', `opportunity ${opportunityId} does not exist`);
-    return this.pipeline(tenantId, state.pipelineId);
+  private async pipelineOf(ctx: RequestContext, opportunityId: string): Promise<PipelineDefinition> {
+    const { state } = await this.get(ctx, opportunityId);
+    return this.pipeline(ctx.tenantId, state.pipelineId);
   }
 }
