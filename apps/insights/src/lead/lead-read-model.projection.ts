@@ -20,6 +20,7 @@ import {
 import type { ConsumerOptions, DeliveryContext, EventHandler, SourceContext } from '@crm/messaging';
 import type { InsightsPrisma, Prisma } from '../database/insights-prisma';
 import { applyOnce, readCheckpoint, type ProjectionOutcome, type ProjectionTransaction } from '../projection/projection-checkpoint';
+import { tenantOf } from '../reports/report-values';
 import { LeadReadModelError } from './lead-read-model.errors';
 
 /** Checkpoint name of this projection in `insights.projection_checkpoint`. */
@@ -48,14 +49,6 @@ export type LeadReadModelProjection = {
   project(event: RecordedEvent, source?: SourceContext): Promise<ProjectionOutcome>;
   /** Position (in the leads store) of the last event applied; undefined before the first. */
   position(): Promise<bigint | undefined>;
-};
-
-const tenantOf = (event: RecordedEvent): string => {
-  const tenantId = event.metadata?.tenantId;
-  if (typeof tenantId !== 'string' || tenantId === '') {
-    throw new LeadReadModelError('missing_tenant', `event ${event.id} (${event.type}) has no metadata.tenantId`, { eventId: event.id });
-  }
-  return tenantId;
 };
 
 type LeadChange = Omit<Prisma.LeadUpdateManyMutationInput, 'updatedAt' | 'lastEventPosition'>;

@@ -10,8 +10,6 @@ export { LeadStatus };
 
 export const LEAD_STATUSES: readonly LeadStatus[] = Object.values(LeadStatus);
 
-export const isLeadStatus = (value: unknown): value is LeadStatus => typeof value === 'string' && (LEAD_STATUSES as readonly string[]).includes(value);
-
 /** A lead as the query API returns it: JSON-ready (ISO-8601 instants, the position as a string). */
 export type LeadView = {
   tenantId: string;

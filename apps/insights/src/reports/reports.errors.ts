@@ -1,4 +1,4 @@
-import { DomainError, type DomainErrorKind } from '@crm/domain';
+import { domainErrors } from '@crm/domain';
 
 export type ReportsErrorCode =
   /** An event without `metadata.tenantId`: it cannot be placed in any tenant's read model. */
@@ -9,16 +9,10 @@ export type ReportsErrorCode =
   /** `from` is not before `to`. */
   | 'invalid_period';
 
-const kinds: Record<ReportsErrorCode, DomainErrorKind> = {
+/** Errors of the report read models and queries; `kind` maps them to problem+json (400, 404, 409). */
+export class ReportsError extends domainErrors<ReportsErrorCode>({
   missing_tenant: 'invalid',
   lead_not_projected: 'conflict',
   campaign_not_found: 'not_found',
   invalid_period: 'invalid',
-};
-
-/** Errors of the report read models and queries; `kind` maps them to problem+json (400, 404, 409). */
-export class ReportsError extends DomainError<ReportsErrorCode> {
-  constructor(code: ReportsErrorCode, message: string, details?: Record<string, unknown>) {
-    super(code, message, kinds[code], details);
-  }
-}
+}) {}

@@ -12,6 +12,7 @@ import {
   SalesTargetSetData,
   SalesTeamDefinedData,
   SalesWorkEventType,
+  type Money,
   type RecordedEvent,
 } from '@crm/contracts';
 import type { ConsumerOptions, DeliveryContext, EventHandler, SourceContext } from '@crm/messaging';
@@ -43,7 +44,7 @@ const HANDLED = [
  * One durable consumer for every sales read model: the opportunity row, its stage visits and its
  * won deal depend on each other, so they are written from one ordered stream of events.
  */
-export const salesReportsConsumer: ConsumerOptions = {
+const salesReportsConsumer: ConsumerOptions = {
   name: `insights.${SALES_REPORTS_PROJECTION}`,
   sources: [SOURCE],
   filter: { eventTypes: HANDLED },
@@ -94,6 +95,29 @@ const enterStage = async (tx: ProjectionTransaction, opportunity: Opportunity, s
   return visit;
 };
 
+/**
+ * A stage change, win, loss or reopening: the opportunity leaves the visit it is in (a closed one is
+ * in none), enters a new visit of `change.stageId` when `newVisit` (it is, or is again, open), and
+ * its row takes `change`. Returns the row as it was before.
+ */
+const moveOpportunity = async (
+  tx: ProjectionTransaction,
+  event: RecordedEvent,
+  opportunityId: string,
+  at: Date,
+  change: OpportunityChange & { stageId: string },
+  newVisit: boolean,
+): Promise<Opportunity> => {
+  const opportunity = await opportunityOf(tx, event, opportunityId);
+  await leaveStage(tx, opportunity, at);
+  const visits = newVisit ? { visits: await enterStage(tx, opportunity, change.stageId, at) } : {};
+  await changeOpportunity(tx, event, opportunity, { ...change, ...visits });
+  return opportunity;
+};
+
+/** Money as the read model stores it: minor units in a bigint column beside the currency. */
+const amountOf = (money: Money) => ({ amountMinor: BigInt(money.amountMinor), currency: money.currency });
+
 const applyOpportunityEvent = async (tx: ProjectionTransaction, event: RecordedEvent): Promise<void> => {
   switch (event.type) {
     case SalesPipelineEventType.OpportunityCreated: {
@@ -110,8 +134,7 @@ const applyOpportunityEvent = async (tx: ProjectionTransaction, event: RecordedE
             pipelineId: data.pipelineId,
             stageId: data.stageId,
             status: 'open',
-            amountMinor: BigInt(data.amount.amountMinor),
-            currency: data.amount.currency,
+            ...amountOf(data.amount),
             probability: data.probability,
             expectedCloseDate: new Date(data.expectedCloseDate),
             ownerId: data.ownerId,
@@ -136,7 +159,7 @@ const applyOpportunityEvent = async (tx: ProjectionTransaction, event: RecordedE
       const opportunity = await opportunityOf(tx, event, data.opportunityId);
       await changeOpportunity(tx, event, opportunity, {
         ...(changes.name === undefined ? {} : { name: changes.name }),
-        ...(changes.amount === undefined ? {} : { amountMinor: BigInt(changes.amount.amountMinor), currency: changes.amount.currency }),
+        ...(changes.amount === undefined ? {} : amountOf(changes.amount)),
         ...(changes.expectedCloseDate === undefined ? {} : { expectedCloseDate: new Date(changes.expectedCloseDate) }),
         ...(changes.ownerId === undefined ? {} : { ownerId: changes.ownerId }),
         ...(changes.teamId === undefined ? {} : { teamId: changes.teamId }),
@@ -145,21 +168,16 @@ const applyOpportunityEvent = async (tx: ProjectionTransaction, event: RecordedE
     }
     case SalesPipelineEventType.OpportunityStageChanged: {
       const data = OpportunityStageChangedData.parse(event.data);
-      const at = new Date(data.changedAt);
-      const opportunity = await opportunityOf(tx, event, data.opportunityId);
-      await leaveStage(tx, opportunity, at);
-      const visits = await enterStage(tx, opportunity, data.toStageId, at);
-      await changeOpportunity(tx, event, opportunity, { pipelineId: data.pipelineId, stageId: data.toStageId, probability: data.probability, visits });
+      const change = { pipelineId: data.pipelineId, stageId: data.toStageId, probability: data.probability };
+      await moveOpportunity(tx, event, data.opportunityId, new Date(data.changedAt), change, true);
       return;
     }
     case SalesPipelineEventType.OpportunityWon: {
       const data = OpportunityWonData.parse(event.data);
       const wonAt = new Date(data.wonAt);
-      const opportunity = await opportunityOf(tx, event, data.opportunityId);
-      await leaveStage(tx, opportunity, wonAt);
-      const amount = { amountMinor: BigInt(data.amount.amountMinor), currency: data.amount.currency };
-      await changeOpportunity(tx, event, opportunity, {
-        status: 'won',
+      const amount = amountOf(data.amount);
+      const change = {
+        status: 'won' as const,
         stageId: data.stageId,
         ...amount,
         ownerId: data.ownerId,
@@ -167,7 +185,8 @@ const applyOpportunityEvent = async (tx: ProjectionTransaction, event: RecordedE
         wonAt,
         lostAt: null,
         lostReason: null,
-      });
+      };
+      const opportunity = await moveOpportunity(tx, event, data.opportunityId, wonAt, change, false);
       // What the campaign ROI and attribution reports read: the deal is the opportunity, its lead the one it was converted from.
       const deal = { leadId: data.leadId ?? opportunity.leadId, ...amount, wonAt };
       await tx.wonDeal.upsert({
@@ -180,36 +199,15 @@ const applyOpportunityEvent = async (tx: ProjectionTransaction, event: RecordedE
     case SalesPipelineEventType.OpportunityLost: {
       const data = OpportunityLostData.parse(event.data);
       const lostAt = new Date(data.lostAt);
-      const opportunity = await opportunityOf(tx, event, data.opportunityId);
-      await leaveStage(tx, opportunity, lostAt);
-      await changeOpportunity(tx, event, opportunity, {
-        status: 'lost',
-        stageId: data.stageId,
-        amountMinor: BigInt(data.amount.amountMinor),
-        currency: data.amount.currency,
-        ownerId: data.ownerId,
-        lostAt,
-        lostReason: data.reason,
-        wonAt: null,
-      });
+      const change = { status: 'lost' as const, stageId: data.stageId, ...amountOf(data.amount), ownerId: data.ownerId, lostAt, lostReason: data.reason, wonAt: null };
+      await moveOpportunity(tx, event, data.opportunityId, lostAt, change, false);
       return;
     }
     case SalesPipelineEventType.OpportunityReopened: {
       const data = OpportunityReopenedData.parse(event.data);
-      const at = new Date(data.reopenedAt);
-      const opportunity = await opportunityOf(tx, event, data.opportunityId);
+      const change = { status: 'open' as const, stageId: data.stageId, probability: data.probability, wonAt: null, lostAt: null, lostReason: null };
       // A closed opportunity is in no stage; reopening is a new visit of the stage it reopens in.
-      await leaveStage(tx, opportunity, at);
-      const visits = await enterStage(tx, opportunity, data.stageId, at);
-      await changeOpportunity(tx, event, opportunity, {
-        status: 'open',
-        stageId: data.stageId,
-        probability: data.probability,
-        visits,
-        wonAt: null,
-        lostAt: null,
-        lostReason: null,
-      });
+      const opportunity = await moveOpportunity(tx, event, data.opportunityId, new Date(data.reopenedAt), change, true);
       // A reopened deal is no longer won revenue.
       await tx.wonDeal.deleteMany({ where: { tenantId: opportunity.tenantId, dealId: opportunity.id } });
       return;
@@ -246,7 +244,7 @@ const applyReferenceEvent = async (tx: ProjectionTransaction, event: RecordedEve
     }
     case SalesPipelineEventType.SalesTargetSet: {
       const data = SalesTargetSetData.parse(event.data);
-      const target = { targetId: data.targetId, amountMinor: BigInt(data.target.amountMinor), currency: data.target.currency, setAt: new Date(data.setAt) };
+      const target = { targetId: data.targetId, ...amountOf(data.target), setAt: new Date(data.setAt) };
       const key = { tenantId, scopeKind: data.scope.kind, scopeId: data.scope.id, period: data.period };
       await tx.salesTarget.upsert({ where: { tenantId_scopeKind_scopeId_period: key }, create: { ...key, ...target }, update: target });
       return;

@@ -6,9 +6,7 @@ import { AttributionModel } from '../../attribution/domain/attribution';
 import { INSIGHTS_READ_MODEL } from '../../insights.tokens';
 import type { InsightsReadModel } from '../../insights-read-model';
 import { FUNNEL_GROUPINGS } from '../funnel/lead-funnel.query';
-
-/** An instant (ISO 8601 with offset) or a UTC calendar date (its midnight). */
-const Instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((value) => new Date(value));
+import { INSTANT_QUERY, Instant } from './period-query';
 
 const LeadFunnelQuery = z
   .object({ groupBy: z.enum(FUNNEL_GROUPINGS).default('channel'), from: Instant.optional(), to: Instant.optional() })
@@ -29,8 +27,6 @@ type AttributionParams = z.infer<typeof AttributionQuery>;
 
 const CampaignIdParam = z.string().min(1).max(100);
 
-const PERIOD = { required: false, description: 'ISO 8601 instant or YYYY-MM-DD (UTC midnight); `from` inclusive, `to` exclusive' } as const;
-
 @ApiTags('reports')
 @ApiProblems(400, 404)
 @Controller('v1/reports')
@@ -40,8 +36,8 @@ export class ReportsController {
   @Get('lead-funnel')
   @ApiOperation({ summary: 'Leads captured in the period by source, channel or campaign: captured → qualified → converted, rates and median days between steps' })
   @ApiQuery({ name: 'groupBy', required: false, enum: FUNNEL_GROUPINGS })
-  @ApiQuery({ name: 'from', ...PERIOD })
-  @ApiQuery({ name: 'to', ...PERIOD })
+  @ApiQuery({ name: 'from', ...INSTANT_QUERY })
+  @ApiQuery({ name: 'to', ...INSTANT_QUERY })
   leadFunnel(@Ctx() ctx: RequestContext, @Query(new ZodValidationPipe(LeadFunnelQuery)) query: LeadFunnelParams) {
     return this.readModel.reports.leadFunnel(ctx.tenantId, query);
   }
@@ -70,8 +66,8 @@ export class ReportsController {
   @ApiQuery({ name: 'groupBy', required: false, enum: ['campaign', 'channel'] })
   @ApiQuery({ name: 'halfLifeDays', required: false, schema: { type: 'number', minimum: 0, exclusiveMinimum: true, default: 7 } })
   @ApiQuery({ name: 'lookbackDays', required: false, schema: { type: 'number', minimum: 0, default: 90 } })
-  @ApiQuery({ name: 'from', ...PERIOD })
-  @ApiQuery({ name: 'to', ...PERIOD })
+  @ApiQuery({ name: 'from', ...INSTANT_QUERY })
+  @ApiQuery({ name: 'to', ...INSTANT_QUERY })
   attribution(@Ctx() ctx: RequestContext, @Query(new ZodValidationPipe(AttributionQuery)) query: AttributionParams) {
     return this.readModel.reports.attribution(ctx.tenantId, query);
   }

@@ -1,7 +1,7 @@
 import { DEFAULT_PIPELINE_ID, DEFAULT_PIPELINE_STAGES, PipelineStage } from '@crm/contracts';
 import { z } from 'zod';
 import { Prisma, type InsightsPrisma } from '../../database/insights-prisma';
-import { rate } from '../../reports/report-values';
+import { assertPeriod, rate } from '../../reports/report-values';
 import { SalesReportsError } from '../sales-reports.errors';
 import { byCodePoint, sortByCurrency, type MoneyAmount } from '../sales-values';
 
@@ -94,9 +94,7 @@ const oneDecimal = (value: number): number => Math.round(value * 10) / 10;
  * open, won and lost totals and the loss reasons. Stages the pipeline no longer has are left out.
  */
 export const opportunityFunnel = async (prisma: InsightsPrisma, tenantId: string, options: OpportunityFunnelOptions): Promise<OpportunityFunnel> => {
-  if (options.from && options.to && options.from.getTime() >= options.to.getTime()) {
-    throw new SalesReportsError('invalid_period', '`from` must be before `to`', { from: options.from.toISOString(), to: options.to.toISOString() });
-  }
+  assertPeriod(options);
   const pipeline = await pipelineOf(prisma, tenantId, options.pipelineId);
   const cohort = Prisma.sql`o.tenant_id = ${tenantId} AND o.pipeline_id = ${options.pipelineId}
     ${options.from ? Prisma.sql`AND o.created_at >= ${options.from}` : Prisma.empty}

@@ -2,6 +2,7 @@ import { ApiProblems, Ctx, ZodValidationPipe, type RequestContext } from '@crm/n
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { INSIGHTS_READ_MODEL } from '../../insights.tokens';
+import { INSTANT_QUERY } from '../../reports/http/period-query';
 import type { InsightsReadModel } from '../../insights-read-model';
 import { FORECAST_GROUPINGS } from '../forecast/sales-forecast.query';
 import { LEADERBOARD_METRICS } from '../leaderboard/sales-leaderboard.query';
@@ -19,7 +20,6 @@ import {
 
 const PERIOD = { required: true, description: 'A month 2026-11, a quarter 2026-Q4 or a year 2026 (UTC)' } as const;
 const MONTH = { required: true, description: 'A month, YYYY-MM (UTC); `from` and `to` both included' } as const;
-const INSTANT = { required: false, description: 'ISO 8601 instant or YYYY-MM-DD (UTC midnight); `from` inclusive, `to` exclusive' } as const;
 
 /** The sales reports; money is integer minor units as decimal strings, one entry per currency. */
 @ApiTags('reports')
@@ -58,8 +58,8 @@ export class SalesReportsController {
   @Get('opportunity-funnel')
   @ApiOperation({ summary: 'Opportunities created in the window per stage: reached, amount, conversion, average days in stage, current; won, lost and loss reasons' })
   @ApiQuery({ name: 'pipelineId', required: false, schema: { type: 'string', default: 'default' } })
-  @ApiQuery({ name: 'from', ...INSTANT })
-  @ApiQuery({ name: 'to', ...INSTANT })
+  @ApiQuery({ name: 'from', ...INSTANT_QUERY })
+  @ApiQuery({ name: 'to', ...INSTANT_QUERY })
   opportunityFunnel(@Ctx() ctx: RequestContext, @Query(new ZodValidationPipe(OpportunityFunnelQuery)) query: OpportunityFunnelParams) {
     return this.readModel.sales.opportunityFunnel(ctx.tenantId, query);
   }
