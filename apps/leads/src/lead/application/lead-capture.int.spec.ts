@@ -2,9 +2,7 @@ import { LeadEventType, LeadMatchKeyEventType } from '@crm/contracts';
 import { migratePostgresEventStore, PostgresEventStore } from '@crm/eventstore';
 import { createServiceApp, loadBaseConfig } from '@crm/nest-kit';
 import { InMemoryTimerStore } from '@crm/scheduler';
-import { committedEvents, createTestDatabase, type TestDatabase } from '@crm/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Pool } from 'pg';
+import { committedEvents, usePostgresApp } from '@crm/testing';
 import { AppModule } from '../../app.module';
 
 /**
@@ -13,58 +11,38 @@ import { AppModule } from '../../app.module';
  * match-key claims must let exactly one capture create the lead.
  */
 describe('lead capture on PostgreSQL', () => {
-  let db: TestDatabase;
-  let pool: Pool;
-  let store: PostgresEventStore;
-  let app: NestFastifyApplication;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('leads_capture');
-    pool = new Pool({ connectionString: db.url, max: 10 });
-    await migratePostgresEventStore(pool, 'leads');
-    store = new PostgresEventStore({ pool, schema: 'leads' });
-    const config = loadBaseConfig('leads', 3101, { EVENT_STORE: 'memory' });
-    const module = AppModule.forRoot(config, {
-      eventStore: store,
-      timers: { timerStore: new InMemoryTimerStore() },
-      scoring: { background: false },
-      assignment: { background: false },
-    });
-    app = await createServiceApp(module, { name: 'leads', description: 'test' }, { logger: false });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-  });
-  afterAll(async () => {
-    await app?.close();
-    await store?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  const pg = usePostgresApp(
+    'leads_capture',
+    async (pool) => {
+      await migratePostgresEventStore(pool, 'leads');
+      return new PostgresEventStore({ pool, schema: 'leads' });
+    },
+    (store) => {
+      const config = loadBaseConfig('leads', 3101, { EVENT_STORE: 'memory' });
+      const module = AppModule.forRoot(config, {
+        eventStore: store,
+        timers: { timerStore: new InMemoryTimerStore() },
+        scoring: { background: false },
+        assignment: { background: false },
+      });
+      return createServiceApp(module, { name: 'leads', description: 'test' }, { logger: false });
+    },
+  );
 
   const capture = (tenant: string, payload: object, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-tenant-id': tenant, ...headers }, payload });
+    pg.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-tenant-id': tenant, ...headers }, payload });
 
-  /** Counts the store calls made while `run` runs (no background consumers are on). */
-  const storeCalls = async (run: () => Promise<unknown>) => {
-    const spies = (['readStream', 'readStreams', 'appendToStream', 'appendToStreams'] as const).map((method) => jest.spyOn(store, method));
-    try {
-      await run();
-      return Object.fromEntries(spies.map((spy, i) => [['readStream', 'readStreams', 'appendToStream', 'appendToStreams'][i], spy.mock.calls.length]));
-    } finally {
-      spies.forEach((spy) => spy.mockRestore());
-    }
-  };
 
   it('captures a new person with one read of every key stream and one atomic append of the claims and the lead', async () => {
     const person = { name: 'Han Meimei', company: 'Acme', email: 'han@example.cn', phone: '138 0013 8000' };
     let id = '';
-    const calls = await storeCalls(async () => {
+    const calls = await pg.storeCalls(async () => {
       const res = await capture('pg-capture', person);
       expect(res.statusCode).toBe(201);
       id = res.json<{ id: string }>().id;
     });
     expect(calls).toEqual({ readStream: 0, readStreams: 1, appendToStream: 0, appendToStreams: 1 });
-    const events = await committedEvents(pool, 'leads', { types: [LeadEventType.LeadCaptured, LeadMatchKeyEventType.LeadMatchKeyPointed] });
+    const events = await committedEvents(pg.pool, 'leads', { types: [LeadEventType.LeadCaptured, LeadMatchKeyEventType.LeadMatchKeyPointed] });
     const mine = events.filter((e) => e.metadata.tenantId === 'pg-capture');
     expect(mine.map((e) => e.type)).toEqual([...Array(3).fill(LeadMatchKeyEventType.LeadMatchKeyPointed), LeadEventType.LeadCaptured]);
     expect(mine.slice(0, 3).every((e) => (e.data as { leadId: string }).leadId === id)).toBe(true);
@@ -76,9 +54,9 @@ describe('lead capture on PostgreSQL', () => {
     const person = { name: 'Li Lei', email: 'lilei@example.cn' };
     const first = await capture('pg-capture', person, { 'idempotency-key': 'capture-1' });
     expect(first.statusCode).toBe(201);
-    const leadEvents = async () => (await store.readStream(`lead-${first.json<{ id: string }>().id}`)).length;
+    const leadEvents = async () => (await pg.store.readStream(`lead-${first.json<{ id: string }>().id}`)).length;
     const before = await leadEvents();
-    const calls = await storeCalls(async () => {
+    const calls = await pg.storeCalls(async () => {
       const again = await capture('pg-capture', person, { 'idempotency-key': 'capture-1' });
       expect(again.statusCode).toBe(201);
       expect(again.json()).toEqual(first.json());
@@ -98,9 +76,9 @@ describe('lead capture on PostgreSQL', () => {
     const ids = new Set(results.map((r) => r.json<{ id: string }>().id));
     expect(ids.size).toBe(1);
     const [leadId] = [...ids];
-    const captured = await committedEvents(pool, 'leads', { tenantId: tenant, types: [LeadEventType.LeadCaptured] });
+    const captured = await committedEvents(pg.pool, 'leads', { tenantId: tenant, types: [LeadEventType.LeadCaptured] });
     expect(captured.map((e) => e.streamName)).toEqual([`lead-${leadId}`]);
-    const pointers = await committedEvents(pool, 'leads', { tenantId: tenant, types: [LeadMatchKeyEventType.LeadMatchKeyPointed] });
+    const pointers = await committedEvents(pg.pool, 'leads', { tenantId: tenant, types: [LeadMatchKeyEventType.LeadMatchKeyPointed] });
     // Every key stream of the person points at that lead, once.
     expect(pointers.every((e) => (e.data as { leadId: string }).leadId === leadId)).toBe(true);
     expect(new Set(pointers.map((e) => e.streamName)).size).toBe(pointers.length);

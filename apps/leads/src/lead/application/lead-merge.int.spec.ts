@@ -2,9 +2,7 @@ import { LeadEventType, LeadMatchKeyEventType, type RecordedEvent } from '@crm/c
 import { migratePostgresEventStore, PostgresEventStore } from '@crm/eventstore';
 import { createServiceApp, loadBaseConfig } from '@crm/nest-kit';
 import { InMemoryTimerStore } from '@crm/scheduler';
-import { committedEvents, createTestDatabase, type TestDatabase } from '@crm/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Pool } from 'pg';
+import { committedEvents, usePostgresApp } from '@crm/testing';
 import { AppModule } from '../../app.module';
 
 /**
@@ -13,36 +11,26 @@ import { AppModule } from '../../app.module';
  * and no stream is ever left half-merged.
  */
 describe('lead merge on PostgreSQL', () => {
-  let db: TestDatabase;
-  let pool: Pool;
-  let store: PostgresEventStore;
-  let app: NestFastifyApplication;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('leads_merge');
-    pool = new Pool({ connectionString: db.url, max: 10 });
-    await migratePostgresEventStore(pool, 'leads');
-    store = new PostgresEventStore({ pool, schema: 'leads' });
-    const config = loadBaseConfig('leads', 3102, { EVENT_STORE: 'memory' });
-    const module = AppModule.forRoot(config, {
-      eventStore: store,
-      timers: { timerStore: new InMemoryTimerStore() },
-      scoring: { background: false },
-      assignment: { background: false },
-    });
-    app = await createServiceApp(module, { name: 'leads', description: 'test' }, { logger: false });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-  });
-  afterAll(async () => {
-    await app?.close();
-    await store?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  const pg = usePostgresApp(
+    'leads_merge',
+    async (pool) => {
+      await migratePostgresEventStore(pool, 'leads');
+      return new PostgresEventStore({ pool, schema: 'leads' });
+    },
+    (store) => {
+      const config = loadBaseConfig('leads', 3102, { EVENT_STORE: 'memory' });
+      const module = AppModule.forRoot(config, {
+        eventStore: store,
+        timers: { timerStore: new InMemoryTimerStore() },
+        scoring: { background: false },
+        assignment: { background: false },
+      });
+      return createServiceApp(module, { name: 'leads', description: 'test' }, { logger: false });
+    },
+  );
 
   const post = (tenant: string, url: string, payload: object, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'POST', url, headers: { 'x-tenant-id': tenant, ...headers }, payload });
+    pg.app.inject({ method: 'POST', url, headers: { 'x-tenant-id': tenant, ...headers }, payload });
   const capture = async (tenant: string, person: object) => {
     const res = await post(tenant, '/v1/leads', person);
     expect(res.statusCode).toBe(201);
@@ -51,26 +39,15 @@ describe('lead merge on PostgreSQL', () => {
   const merge = (tenant: string, survivorId: string, mergedId: string, headers: Record<string, string> = {}) =>
     post(tenant, `/v1/leads/${survivorId}/merge`, { mergedId }, headers);
   const tenantEvents = async (tenant: string, eventTypes?: string[]) =>
-    committedEvents(pool, 'leads', { tenantId: tenant, types: eventTypes });
-  const typesOf = async (id: string) => (await store.readStream(`lead-${id}`)).map((e) => e.type);
+    committedEvents(pg.pool, 'leads', { tenantId: tenant, types: eventTypes });
+  const typesOf = async (id: string) => (await pg.store.readStream(`lead-${id}`)).map((e) => e.type);
   /** The lead each key stream of the tenant names now. */
   const keyOwners = async (tenant: string) => {
     // The owner is the last pointer in each key stream's own order (positions order transactions
     // by when they took their id, not by when they committed).
     const keyStreams = [...new Set((await tenantEvents(tenant, [LeadMatchKeyEventType.LeadMatchKeyPointed])).map((e) => e.streamName))];
-    const histories = await store.readStreams(keyStreams);
+    const histories = await pg.store.readStreams(keyStreams);
     return new Map(keyStreams.map((stream, i) => [stream, (histories[i].at(-1)!.data as { leadId: string }).leadId]));
-  };
-  /** Counts the store calls made while `run` runs (no background consumers are on). */
-  const storeCalls = async (run: () => Promise<unknown>) => {
-    const methods = ['readStream', 'readStreams', 'appendToStream', 'appendToStreams'] as const;
-    const spies = methods.map((method) => jest.spyOn(store, method));
-    try {
-      await run();
-      return Object.fromEntries(spies.map((spy, i) => [methods[i], spy.mock.calls.length]));
-    } finally {
-      spies.forEach((spy) => spy.mockRestore());
-    }
   };
   /** Two leads, each with its own e-mail and phone keys. */
   const pair = async (tenant: string, n: number) => {
@@ -82,9 +59,9 @@ describe('lead merge on PostgreSQL', () => {
   it('writes the loser, the survivor and the loser’s keys in one transaction (one read of both leads, one more of its keys, one append)', async () => {
     const tenant = 'pg-merge-1';
     const [survivor, merged] = await pair(tenant, 1);
-    const calls = await storeCalls(async () => expect((await merge(tenant, survivor, merged)).statusCode).toBe(200));
+    const calls = await pg.storeCalls(async () => expect((await merge(tenant, survivor, merged)).statusCode).toBe(200));
     expect(calls).toEqual({ readStream: 0, readStreams: 2, appendToStream: 0, appendToStreams: 1 });
-    const written = (await committedEvents(pool, 'leads', { tenantId: tenant })).slice(-4);
+    const written = (await committedEvents(pg.pool, 'leads', { tenantId: tenant })).slice(-4);
     expect(written.map((e) => [e.type, e.streamName.startsWith('leadkey-') ? 'key' : e.streamName])).toEqual([
       [LeadEventType.LeadMergedInto, `lead-${merged}`],
       [LeadEventType.LeadsMerged, `lead-${survivor}`],
@@ -107,10 +84,10 @@ describe('lead merge on PostgreSQL', () => {
     expect(first.statusCode).toBe(200);
     // Counted per stream: `$all` on PostgreSQL shows a commit only once every older transaction of
     // the server has ended, so its length can grow with other suites' earlier writes.
-    const streamLengths = async () => (await store.readStreams([`lead-${survivor}`, `lead-${merged}`])).map((events) => events.length);
+    const streamLengths = async () => (await pg.store.readStreams([`lead-${survivor}`, `lead-${merged}`])).map((events) => events.length);
     const before = await streamLengths();
     let again: Awaited<ReturnType<typeof merge>> | undefined;
-    const calls = await storeCalls(async () => {
+    const calls = await pg.storeCalls(async () => {
       again = await merge(tenant, survivor, merged, headers);
     });
     expect(again?.statusCode).toBe(200);
@@ -125,11 +102,11 @@ describe('lead merge on PostgreSQL', () => {
    * `readStreams` wait for each other), and counts the appends the store refused.
    */
   const atTheSameMoment = async <T>(run: () => Promise<T>) => {
-    const read = store.readStreams.bind(store);
-    const append = store.appendToStreams.bind(store);
+    const read = pg.store.readStreams.bind(pg.store);
+    const append = pg.store.appendToStreams.bind(pg.store);
     const waiting: (() => void)[] = [];
     let refusedAppends = 0;
-    const reads = jest.spyOn(store, 'readStreams').mockImplementation(async (names) => {
+    const reads = jest.spyOn(pg.store, 'readStreams').mockImplementation(async (names) => {
       const histories = await read(names);
       if (waiting.length < 2) await new Promise<void>((resolve) => {
         waiting.push(resolve);
@@ -137,7 +114,7 @@ describe('lead merge on PostgreSQL', () => {
       });
       return histories;
     });
-    const appends = jest.spyOn(store, 'appendToStreams').mockImplementation((streams) => append(streams).catch((error: unknown) => {
+    const appends = jest.spyOn(pg.store, 'appendToStreams').mockImplementation((streams) => append(streams).catch((error: unknown) => {
       refusedAppends++;
       throw error;
     }));
@@ -155,7 +132,7 @@ describe('lead merge on PostgreSQL', () => {
     const [survivor, loser] = results[0].statusCode === 200 ? [a, b] : [b, a];
     expect(await typesOf(survivor)).toEqual([LeadEventType.LeadCaptured, LeadEventType.LeadsMerged]);
     expect(await typesOf(loser)).toEqual([LeadEventType.LeadCaptured, LeadEventType.LeadMergedInto]);
-    const [mergedInto] = (await store.readStream(`lead-${loser}`)).slice(-1) as RecordedEvent[];
+    const [mergedInto] = (await pg.store.readStream(`lead-${loser}`)).slice(-1) as RecordedEvent[];
     expect(mergedInto.data).toMatchObject({ leadId: loser, survivorId: survivor });
     // Every key of both leads names the survivor now (the loser's moved, the survivor's stayed).
     const owners = await keyOwners(tenant);
